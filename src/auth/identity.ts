@@ -1,0 +1,34 @@
+import { AppError } from '../errors.js'
+
+export const ROLES = ['company', 'candidate', 'admin'] as const
+export type Role = typeof ROLES[number]
+
+/** Who is calling, as proven by a verified token. */
+export interface Identity {
+  userId: string
+  role: Role
+  name: string | null
+  /** Token expiry, in ms since the epoch. */
+  expiresAt: number
+}
+
+/** Checks the claims a verified token must carry and turns them into an Identity. */
+export function identityFromClaims (claims: unknown): Identity {
+  const c = claims as Record<string, unknown> | null
+  const sub = c?.sub
+  const role = c?.role
+  const exp = c?.exp
+
+  if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) {
+    throw new AppError('UNAUTHENTICATED', 'Token sub must be a string of 1 to 128 characters')
+  }
+  if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    throw new AppError('UNAUTHENTICATED', 'Token role must be company, candidate or admin')
+  }
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    throw new AppError('UNAUTHENTICATED', 'Token must carry a numeric exp')
+  }
+
+  const name = typeof c?.name === 'string' ? c.name.slice(0, 200) : null
+  return { userId: sub, role: role as Role, name, expiresAt: exp * 1000 }
+}
