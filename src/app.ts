@@ -15,6 +15,7 @@ import redisPlugin from './plugins/redis.js'
 import { loggerOptions } from './lib/logger.js'
 import healthRoutes from './routes/health.js'
 import apiRoutes from './routes/index.js'
+import meRoutes from './routes/me.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,6 +59,7 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
   await app.register(chatPlugin)
 
   await app.register(healthRoutes)
+  await app.register(meRoutes, { prefix: '/api' })
   await app.register(apiRoutes, { prefix: '/api' })
 
   app.log.info({
