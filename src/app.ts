@@ -64,14 +64,17 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
 
   app.log.info({
     database: database.kind,
-    redis: config.redisUrl ? 'redis' : 'in-process',
-    instanceId: config.instanceId
+    redis: config.redisUrl ? 'redis' : 'in-process'
   }, database.kind === 'pglite' ? 'running in embedded mode' : 'running with PostgreSQL')
 
   return app
 }
 
 async function registerDocs (app: FastifyInstance) {
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true }
+  })
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'Job board chat and cache service', version: '1.0.0' },
@@ -85,9 +88,6 @@ async function registerDocs (app: FastifyInstance) {
     routePrefix: '/docs',
     uiHooks: {},
     staticCSP: false
-  })
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true }
   })
 }
 

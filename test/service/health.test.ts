@@ -31,3 +31,14 @@ test('an unknown route is 404 NOT_FOUND in the error shape', async (t) => {
   t.equal(res.statusCode, 404)
   t.equal(res.json().code, 'NOT_FOUND')
 })
+
+test('GET /docs/json serves the OpenAPI document without a token', async (t) => {
+  const { app } = await buildTestApp(t)
+
+  const res = await app.inject({ method: 'GET', url: '/docs/json' })
+
+  t.equal(res.statusCode, 200)
+  t.equal(res.json().openapi, '3.0.3')
+  t.ok(res.json().paths['/health'])
+  t.ok(res.json().paths['/api/me'])
+})
