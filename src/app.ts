@@ -10,6 +10,7 @@ import authPlugin from './plugins/auth.js'
 import chatPlugin from './plugins/chat.js'
 import databasePlugin from './plugins/database.js'
 import errorHandlerPlugin from './plugins/error-handler.js'
+import metricsPlugin from './plugins/metrics.js'
 import readinessPlugin from './plugins/readiness.js'
 import redisPlugin from './plugins/redis.js'
 import { loggerOptions } from './lib/logger.js'
@@ -51,6 +52,7 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
   await app.register(databasePlugin, { database })
   await app.register(redisPlugin, { url: config.redisUrl, prefix: config.redisPrefix })
   await app.register(readinessPlugin)
+  await app.register(metricsPlugin)
   await registerDocs(app)
 
   const secret = config.jwtSecret ?? (config.jwtPublicKey ? undefined : await loadOrCreateDevSecret(config.dataDir))

@@ -42,3 +42,19 @@ test('GET /docs/json serves the OpenAPI document without a token', async (t) => 
   t.ok(res.json().paths['/health'])
   t.ok(res.json().paths['/api/me'])
 })
+
+test('GET /metrics exposes Prometheus text without a token', async (t) => {
+  const { app } = await buildTestApp(t)
+  await app.inject({ method: 'GET', url: '/health' })
+
+  const res = await app.inject({ method: 'GET', url: '/metrics' })
+
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/plain/)
+  for (const name of ['ws_sockets', 'ws_frames_in_total', 'ws_frames_out_total',
+    'message_delivery_latency_seconds', 'cache_hits_total', 'cache_misses_total',
+    'redis_up', 'http_request_duration_seconds']) {
+    t.match(res.body, new RegExp(`^# TYPE ${name} `, 'm'), name)
+  }
+  t.match(res.body, /http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} 1/)
+})
