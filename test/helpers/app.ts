@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
+import type { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { signToken } from '../../src/auth/tokens.js'
 import { loadConfig, type Config } from '../../src/config.js'
+import { loggerOptions } from '../../src/lib/logger.js'
 import { freshDatabaseUrl } from './database.js'
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789'
@@ -18,6 +20,8 @@ export interface TestAppOptions {
   listen?: boolean
   /** Use Redis when REDIS_URL is set in the environment (default true). */
   redis?: boolean
+  /** Capture the service's own log lines (with its redaction) in this stream. */
+  logStream?: Writable
 }
 
 export interface TestApp {
@@ -57,7 +61,10 @@ export async function buildTestApp (t: Teardown, options: TestAppOptions = {}): 
     ...options.env
   })
 
-  const app = await buildApp({ config })
+  const logger = options.logStream
+    ? { ...(loggerOptions(config) as object), stream: options.logStream }
+    : undefined
+  const app = await buildApp({ config, logger })
   t.teardown(async () => { await app.close() })
 
   let baseUrl = ''
