@@ -24,7 +24,9 @@ export const jobs = pgTable('jobs', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 }, (t) => [
   index('jobs_company_created_idx').on(t.companyId, t.createdAt),
-  index('jobs_status_created_idx').on(t.status, t.createdAt)
+  index('jobs_status_created_idx').on(t.status, t.createdAt),
+  // GET /api/jobs without a company or status: every job, newest first.
+  index('jobs_created_idx').on(t.createdAt)
 ])
 
 export const applications = pgTable('applications', {
@@ -85,7 +87,9 @@ export const messages = pgTable('messages', {
 }, (t) => [
   uniqueIndex('messages_conversation_seq_uq').on(t.conversationId, t.seq),
   uniqueIndex('messages_sender_client_uq').on(t.conversationId, t.senderId, t.clientMsgId),
-  index('messages_created_idx').on(t.createdAt)
+  index('messages_created_idx').on(t.createdAt),
+  // Company analytics: a conversation's messages within a date range.
+  index('messages_conversation_created_idx').on(t.conversationId, t.createdAt)
 ])
 
 export const notifications = pgTable('notifications', {
