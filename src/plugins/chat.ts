@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Broker } from '../broker/broker.js'
 import { MemoryBroker } from '../broker/memory-broker.js'
+import { RedisBroker } from '../broker/redis-broker.js'
 import { ConversationAccess } from '../chat/conversation-access.js'
 import { MessageStore } from '../chat/message-store.js'
 import { ReadMarks } from '../chat/read-marks.js'
@@ -30,11 +31,22 @@ async function chatPlugin (app: FastifyInstance) {
   const reads = new ReadMarks(app.db, access)
 
   app.decorate('chat', { store, access, sender, budget, reads })
-  app.decorate('broker', new MemoryBroker())
+  app.decorate('broker', await createBroker(app))
 
   app.addHook('onClose', async () => {
     await app.broker.close()
   })
 }
 
-export default fp(chatPlugin, { name: 'chat', dependencies: ['database', 'redis'] })
+// Redis when configured, so instances act as one; in process otherwise.
+async function createBroker (app: FastifyInstance): Promise<Broker> {
+  const link = app.redisLink
+  if (!link) return new MemoryBroker()
+
+  const broker = new RedisBroker({ link, log: app.log, instanceId: app.config.instanceId })
+  app.readiness.addRedisCheck('broker', () => broker.connected)
+  if (link.up) await broker.waitUntilConnected(2000)
+  return broker
+}
+
+export default fp(chatPlugin, { name: 'chat', dependencies: ['database', 'redis', 'readiness'] })

@@ -38,8 +38,8 @@ export class RedisLink extends EventEmitter {
   }
 
   /** A new connection for SUBSCRIBE; closed with the link. */
-  createSubscriber (name = 'subscriber'): Redis {
-    const client = this.connect(name, { commandTimeout: undefined })
+  createSubscriber (name = 'subscriber', overrides: Partial<RedisOptions> = {}): Redis {
+    const client = this.connect(name, { commandTimeout: undefined, ...overrides })
     this.subscribers.add(client)
     return client
   }
