@@ -8,6 +8,7 @@ import { MessageStore } from '../chat/message-store.js'
 import { ReadMarks } from '../chat/read-marks.js'
 import { MemorySendBudget, type SendBudget } from '../chat/send-budget.js'
 import { SendService } from '../chat/send-service.js'
+import { RedisSendBudget } from '../cluster/redis-send-budget.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,7 +27,7 @@ declare module 'fastify' {
 async function chatPlugin (app: FastifyInstance) {
   const store = new MessageStore(app.db)
   const access = new ConversationAccess(app.db.db)
-  const budget = new MemorySendBudget(app.config.limits.sendsPer10s)
+  const budget = createSendBudget(app)
   const sender = new SendService(store, access, budget)
   const reads = new ReadMarks(app.db, access)
 
@@ -36,6 +37,13 @@ async function chatPlugin (app: FastifyInstance) {
   app.addHook('onClose', async () => {
     await app.broker.close()
   })
+}
+
+// One budget per user across the cluster when Redis is configured.
+function createSendBudget (app: FastifyInstance): SendBudget {
+  const limit = app.config.limits.sendsPer10s
+  const link = app.redisLink
+  return link ? new RedisSendBudget({ link, limit }) : new MemorySendBudget(limit)
 }
 
 // Redis when configured, so instances act as one; in process otherwise.
