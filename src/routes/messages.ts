@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify'
+import { readHistory, type MessageWaiter } from '../chat/message-history.js'
+import { IdParams, responses } from './schemas/common.js'
+import { Message, MessagePage, MessagesQuery, SendMessageBody } from './schemas/conversations.js'
+import { withTypeBox } from './validation.js'
+
+const tags = ['messages']
+
+/** A conversation's messages over HTTP: history, long-poll and sending. */
+export default async function messageRoutes (instance: FastifyInstance) {
+  const app = withTypeBox(instance)
+
+  app.get('/conversations/:id/messages', {
+    schema: {
+      tags,
+      summary: 'A page of messages (newest by default); long-polls with afterSeq and waitMs',
+      params: IdParams,
+      querystring: MessagesQuery,
+      response: responses({ 200: MessagePage }, 403, 404)
+    }
+  }, async (request) => {
+    const deps = { database: app.db, access: app.chat.access, waiter: messageWaiter(app) }
+    return await readHistory(deps, request.identity!, request.params.id, request.query, request.raw)
+  })
+
+  app.post('/conversations/:id/messages', {
+    schema: {
+      tags,
+      summary: 'Send a message, as the socket\'s send does; 200 with the stored one on a resend',
+      params: IdParams,
+      body: SendMessageBody,
+      response: responses({ 200: Message, 201: Message }, 403, 404, 413)
+    }
+  }, async (request, reply) => {
+    const stored = await app.chat.sender.send(request.identity!, {
+      conversationId: request.params.id,
+      content: request.body.content,
+      clientMsgId: request.body.clientMsgId
+    })
+    return await reply.code(stored.created ? 201 : 200).send(stored.message)
+  })
+}
+
+// The hub provides the waiter when it runs; without it a long-poll answers at once.
+function messageWaiter (app: FastifyInstance): MessageWaiter | undefined {
+  if (!app.hasDecorator('messageWaiter')) return undefined
+  return (app as unknown as { messageWaiter?: MessageWaiter | null }).messageWaiter ?? undefined
+}
