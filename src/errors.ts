@@ -22,6 +22,7 @@ export const CloseCodes = {
   PROTOCOL_ERROR: { code: 1002, reason: 'protocol error' },
   INVALID_PAYLOAD: { code: 1007, reason: 'invalid UTF-8' },
   MESSAGE_TOO_BIG: { code: 1009, reason: 'frame too large' },
+  INTERNAL_ERROR: { code: 1011, reason: 'internal error' },
   TRY_AGAIN_LATER: { code: 1013, reason: 'slow consumer' },
   ADMIN_DISCONNECT: { code: 4000, reason: 'disconnected by an administrator' },
   UNAUTHENTICATED: { code: 4401, reason: 'unauthenticated' },
