@@ -1,0 +1,98 @@
+/*
+ * npm run bench -- <http|ws|ws-search|memory|storm|all> [options]
+ *
+ * Starts fresh servers (the product, the Socket.IO comparison server, the
+ * bare ws ceiling), drives them from separate load processes, and prints a
+ * table plus one JSON line per run. Needs PostgreSQL and Redis on loopback
+ * (BENCH_POSTGRES_URL, BENCH_REDIS_URL); every database it creates and every
+ * Redis key it writes is removed at the end. See BENCHMARKS.md.
+ */
+import { execFileSync } from 'node:child_process'
+import { parseArgs } from 'node:util'
+import { projectRoot } from '../src/lib/paths.js'
+import { deleteKeysUnder } from './lib/redis-cleanup.js'
+import { progress } from './lib/report.js'
+import { loadSettings } from './lib/settings.js'
+import type { TargetContext } from './lib/targets.js'
+import { runFanout } from './ws/fanout.js'
+
+const COMMANDS = ['http', 'ws', 'ws-search', 'memory', 'storm', 'all'] as const
+type Command = typeof COMMANDS[number]
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    'server': { type: 'string', default: 'dist' },
+    'no-build': { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'warn' },
+    'targets': { type: 'string' },
+    'shapes': { type: 'string' },
+    'rate': { type: 'string' },
+    'warmup': { type: 'string' },
+    'duration': { type: 'string' },
+    'help': { type: 'boolean', short: 'h', default: false }
+  }
+})
+
+const HELP = `usage: npm run bench -- <${COMMANDS.join('|')}> [options]
+  --server dist|tsx     run the built product (default, builds first) or its sources
+  --no-build            skip npm run build
+  --log-level LEVEL     product log level under load (default warn)
+  --targets a,b         ws: product,product-2i,socketio,socketio-2i,bare
+  --shapes a,b          ws: conversations x members, e.g. 500x2,100x20
+  --rate n[,n]          ws: total sends per second per shape
+  --warmup s --duration s   seconds of warm-up and of measurement per run`
+
+async function main () {
+  const command = (positionals[0] ?? 'all') as Command
+  if (values.help || !COMMANDS.includes(command)) {
+    process.stdout.write(`${HELP}\n`)
+    process.exit(values.help ? 0 : 1)
+  }
+
+  const context = prepare()
+  const started = Date.now()
+
+  try {
+    if (command === 'ws' || command === 'all') {
+      await runFanout(context, {
+        targets: list(values.targets, 'product,product-2i,socketio,bare'),
+        shapes: list(values.shapes, '500x2,100x20'),
+        rates: list(values.rate, '1000,200').map(Number),
+        warmupMs: seconds(values.warmup, 2),
+        durationMs: seconds(values.duration, 10)
+      })
+    }
+  } finally {
+    const keys = await deleteKeysUnder(context.settings.redisUrl, context.settings.redisPrefix)
+    progress(`done in ${Math.round((Date.now() - started) / 1000)} s; removed ${keys} Redis keys`)
+  }
+}
+
+function prepare (): TargetContext {
+  const root = projectRoot()
+  const serverMode = values.server === 'tsx' ? 'tsx' : 'dist'
+
+  if (serverMode === 'dist' && !values['no-build']) {
+    progress('building the product (npm run build)')
+    try {
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+    } catch (err) {
+      progress(`build reported errors; using what it emitted\n${String((err as { stdout?: Buffer }).stdout ?? '')}`)
+    }
+  }
+  return { root, settings: loadSettings(), serverMode, logLevel: values['log-level'] ?? 'warn' }
+}
+
+function list (value: string | undefined, fallback: string): string[] {
+  return (value ?? fallback).split(',').map((item) => item.trim()).filter(Boolean)
+}
+
+function seconds (value: string | undefined, fallback: number): number {
+  return Math.round(Number(value ?? fallback) * 1000)
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,37 @@
+import type { Row } from '../lib/report.js'
+import type { RunResult } from './fleet.js'
+
+/** True when nothing was lost, duplicated, reordered, refused or left unanswered. */
+export function clean (result: RunResult): boolean {
+  const { lost, duplicates, outOfOrder } = result.counts
+  const errors = Object.values(result.sendErrors).reduce((sum, n) => sum + n, 0)
+  return lost === 0 && duplicates === 0 && outOfOrder === 0 && errors === 0 &&
+    result.unacked === 0 && result.serverCloses === 0
+}
+
+export function resultRow (label: Record<string, string | number>, result: RunResult): Row {
+  return {
+    ...label,
+    'rate': result.rate,
+    'sent/s': result.sentPerSec,
+    'acked/s': result.ackedPerSec,
+    'deliv/s': result.deliveriesPerSec,
+    'e2e p50': result.endToEnd.p50,
+    'p95': result.endToEnd.p95,
+    'p99': result.endToEnd.p99,
+    'max': result.endToEnd.max,
+    'ack p99': result.ack.p99,
+    'lost': result.counts.lost,
+    'dup': result.counts.duplicates,
+    'ooo': result.counts.outOfOrder,
+    'errors': Object.values(result.sendErrors).reduce((sum, n) => sum + n, 0) + result.unacked +
+      result.serverCloses,
+    'srv cpu%': result.serverCpu.join('+'),
+    'all cpu%': result.machineCpu,
+    'client lag p99': result.clientLoopDelayP99
+  }
+}
+
+export function resultJson (bench: string, label: Record<string, string | number>, result: RunResult) {
+  return { bench, ...label, ...result }
+}

@@ -1,0 +1,84 @@
+import { signToken } from '../../src/auth/tokens.js'
+import { createBenchDatabase, type BenchDatabase } from '../lib/database.js'
+import type { ServerProcess } from '../lib/processes.js'
+import { startBare, startProduct, startSocketIo, type TargetContext } from '../lib/targets.js'
+import { LoadFleet, type RunOptions, type RunResult } from './fleet.js'
+import { planSockets, populate, type Shape } from './population.js'
+import { migrateProduct, seedProduct, seedSocketIo } from './seed.js'
+
+/** The servers a fan-out run can drive; `-2i` is two instances sharing PostgreSQL and Redis. */
+export const TARGETS = ['product', 'product-2i', 'socketio', 'socketio-2i', 'bare'] as const
+export type TargetName = typeof TARGETS[number]
+
+export function parseTarget (name: string): TargetName {
+  if (!(TARGETS as readonly string[]).includes(name)) {
+    throw new Error(`unknown target ${name}: one of ${TARGETS.join(', ')}`)
+  }
+  return name as TargetName
+}
+
+/** Fresh servers, a fresh database and connected load processes for one target and shape. */
+export class Scenario {
+  private constructor (
+    readonly target: TargetName,
+    readonly shape: Shape,
+    readonly servers: ServerProcess[],
+    readonly fleet: LoadFleet,
+    private readonly database: BenchDatabase | null
+  ) {}
+
+  static async open (context: TargetContext, target: TargetName, shape: Shape, scenarioId: string) {
+    const population = populate(shape)
+    const database = target === 'bare' ? null : await createBenchDatabase(context.settings.postgresAdminUrl)
+    const redisPrefix = `${context.settings.redisPrefix}${scenarioId}:`
+    const servers: ServerProcess[] = []
+
+    try {
+      if (target === 'bare') {
+        servers.push(await startBare(context))
+      } else if (target.startsWith('product')) {
+        const url = database?.url ?? ''
+        await migrateProduct(url)
+        await seedProduct(url, population)
+        for (let i = 0; i < instanceCount(target); i++) {
+          servers.push(await startProduct(context, {
+            databaseUrl: url, redis: true, redisPrefix, instanceId: `bench-${i + 1}`
+          }))
+        }
+      } else {
+        const url = database?.url ?? ''
+        await seedSocketIo(url, population)
+        for (let i = 0; i < instanceCount(target); i++) {
+          servers.push(await startSocketIo(context, { databaseUrl: url, redisPrefix }))
+        }
+      }
+
+      const secret = context.settings.jwtSecret
+      const urls = servers.map((server) => target.startsWith('socketio') ? server.url : server.wsUrl)
+      const plans = planSockets(population, urls, (user) =>
+        signToken(secret, { sub: user.id, role: user.role, expiresInSeconds: 6 * 3600 }))
+      const kind = target.startsWith('socketio') ? 'socketio' : 'raw'
+      const fleet = await LoadFleet.start({ kind, plans })
+
+      return new Scenario(target, shape, servers, fleet, database)
+    } catch (err) {
+      await Promise.all(servers.map(async (server) => await server.stop()))
+      await database?.drop()
+      throw err
+    }
+  }
+
+  async run (options: Omit<RunOptions, 'servers'>): Promise<RunResult> {
+    return await this.fleet.run({ ...options, servers: this.servers })
+  }
+
+  async close (): Promise<void> {
+    await this.fleet.close()
+    await Promise.all(this.servers.map(async (server) => await server.stop()))
+    await this.database?.drop()
+  }
+}
+
+function instanceCount (target: TargetName): number {
+  return target.endsWith('-2i') ? 2 : 1
+}
