@@ -16,6 +16,7 @@ import redisPlugin from './plugins/redis.js'
 import { loggerOptions } from './lib/logger.js'
 import healthRoutes from './routes/health.js'
 import apiRoutes from './routes/index.js'
+import benchRoutes from './routes/bench.js'
 import meRoutes from './routes/me.js'
 
 declare module 'fastify' {
@@ -61,6 +62,7 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
   await app.register(chatPlugin)
 
   await app.register(healthRoutes)
+  if (config.benchRoutes) await app.register(benchRoutes)
   await app.register(meRoutes, { prefix: '/api' })
   await app.register(apiRoutes, { prefix: '/api' })
 

@@ -42,7 +42,9 @@ const EnvSchema = Type.Object({
   HTTP_RATE_LIMIT: Type.Integer({ minimum: 1, default: 600 }),
   WS_MAX_FRAME_BYTES: Type.Integer({ minimum: 1024, default: 65_536 }),
   WS_MAX_BUFFERED_BYTES: Type.Integer({ minimum: 65_536, default: 1_048_576 }),
-  HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 25_000 })
+  HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 25_000 }),
+
+  BENCH_ROUTES: Type.Boolean({ default: false })
 })
 
 type Env = Static<typeof EnvSchema>
@@ -75,6 +77,8 @@ export interface Config {
     maxBufferedBytes: number
   }
   heartbeatMs: number
+  /** Registers the routes `npm run bench` compares the cache against. */
+  benchRoutes: boolean
 }
 
 export class ConfigError extends Error {
@@ -121,7 +125,8 @@ export function loadConfig (source: NodeJS.ProcessEnv = process.env): Config {
       maxFrameBytes: env.WS_MAX_FRAME_BYTES,
       maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES
     },
-    heartbeatMs: env.HEARTBEAT_MS
+    heartbeatMs: env.HEARTBEAT_MS,
+    benchRoutes: env.BENCH_ROUTES
   }
 }
 
