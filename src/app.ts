@@ -7,6 +7,7 @@ import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/client.js'
 import { errorBody } from './plugins/error-handler.js'
 import authPlugin from './plugins/auth.js'
+import cachePlugin from './plugins/cache.js'
 import chatPlugin from './plugins/chat.js'
 import databasePlugin from './plugins/database.js'
 import errorHandlerPlugin from './plugins/error-handler.js'
@@ -14,6 +15,7 @@ import metricsPlugin from './plugins/metrics.js'
 import readinessPlugin from './plugins/readiness.js'
 import redisPlugin from './plugins/redis.js'
 import { loggerOptions } from './lib/logger.js'
+import cacheManagementRoutes from './routes/cache-management.js'
 import healthRoutes from './routes/health.js'
 import apiRoutes from './routes/index.js'
 import benchRoutes from './routes/bench.js'
@@ -60,11 +62,13 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
   await app.register(authPlugin, { secret, publicKey: config.jwtPublicKey })
   await registerRateLimit(app)
   await app.register(chatPlugin)
+  await app.register(cachePlugin)
 
   await app.register(healthRoutes)
   if (config.benchRoutes) await app.register(benchRoutes)
   await app.register(meRoutes, { prefix: '/api' })
   await app.register(apiRoutes, { prefix: '/api' })
+  await app.register(cacheManagementRoutes, { prefix: '/api/cache-management' })
 
   app.log.info({
     database: database.kind,
