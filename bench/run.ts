@@ -14,6 +14,7 @@ import { deleteKeysUnder } from './lib/redis-cleanup.js'
 import { progress } from './lib/report.js'
 import { loadSettings } from './lib/settings.js'
 import type { TargetContext } from './lib/targets.js'
+import { runHttp } from './http/run-http.js'
 import { runFanout } from './ws/fanout.js'
 
 const COMMANDS = ['http', 'ws', 'ws-search', 'memory', 'storm', 'all'] as const
@@ -30,6 +31,7 @@ const { values, positionals } = parseArgs({
     'rate': { type: 'string' },
     'warmup': { type: 'string' },
     'duration': { type: 'string' },
+    'connections': { type: 'string' },
     'help': { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -41,7 +43,8 @@ const HELP = `usage: npm run bench -- <${COMMANDS.join('|')}> [options]
   --targets a,b         ws: product,product-2i,socketio,socketio-2i,bare
   --shapes a,b          ws: conversations x members, e.g. 500x2,100x20
   --rate n[,n]          ws: total sends per second per shape
-  --warmup s --duration s   seconds of warm-up and of measurement per run`
+  --warmup s --duration s   seconds of warm-up and of measurement per run
+  --connections n       http: autocannon connections (default 20)`
 
 async function main () {
   const command = (positionals[0] ?? 'all') as Command
@@ -54,6 +57,14 @@ async function main () {
   const started = Date.now()
 
   try {
+    if (command === 'http' || command === 'all') {
+      await runHttp(context, {
+        connections: Number(values.connections ?? 20),
+        warmupMs: seconds(values.warmup, 2),
+        durationMs: seconds(values.duration, 10)
+      })
+    }
+
     if (command === 'ws' || command === 'all') {
       await runFanout(context, {
         targets: list(values.targets, 'product,product-2i,socketio,bare'),
