@@ -30,8 +30,11 @@ export const DEFAULT_ANALYTICS_DAYS = 30
 export const MAX_ANALYTICS_DAYS = 366
 
 const ACTIVE_CONVERSATIONS = `
-select count(*)::int as n from conversations
-where company_id = $1 and last_seq > 0 and last_activity_at >= now() - interval '30 days'
+select count(*)::int as n from conversations c
+where c.company_id = $1 and exists (
+  select 1 from messages m
+  where m.conversation_id = c.id and m.created_at >= now() - interval '30 days'
+)
 `
 
 const UNREAD_MESSAGES = `
