@@ -11,6 +11,7 @@ import cachePlugin from './plugins/cache.js'
 import chatPlugin from './plugins/chat.js'
 import databasePlugin from './plugins/database.js'
 import errorHandlerPlugin from './plugins/error-handler.js'
+import hubPlugin from './hub/plugin.js'
 import metricsPlugin from './plugins/metrics.js'
 import readinessPlugin from './plugins/readiness.js'
 import redisPlugin from './plugins/redis.js'
@@ -62,6 +63,7 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
   await app.register(authPlugin, { secret, publicKey: config.jwtPublicKey })
   await registerRateLimit(app)
   await app.register(chatPlugin)
+  await app.register(hubPlugin)
   await app.register(cachePlugin)
 
   await app.register(healthRoutes)

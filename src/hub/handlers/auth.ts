@@ -1,0 +1,24 @@
+import type { Static } from 'typebox'
+import { AppError } from '../../errors.js'
+import type { AuthFrame } from '../client-frames.js'
+import type { Connection } from '../connection.js'
+import type { Hub } from '../hub.js'
+import { armExpiry } from '../session.js'
+
+/**
+ * `auth` on a ready socket refreshes its token. Only a token for the same
+ * user and role is taken; anything else leaves identity and expiry as they
+ * were.
+ */
+export async function handleAuth (hub: Hub, conn: Connection, frame: Static<typeof AuthFrame>) {
+  const current = conn.identity!
+  const identity = await hub.options.verify(frame.token)
+
+  if (identity.userId !== current.userId || identity.role !== current.role) {
+    throw new AppError('FORBIDDEN', 'A refresh token must be for the same user and role')
+  }
+
+  conn.identity = identity
+  armExpiry(hub, conn)
+  if (frame.id !== undefined) hub.send(conn, { type: 'ack', id: frame.id })
+}
