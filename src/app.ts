@@ -15,10 +15,12 @@ import hubPlugin from './hub/plugin.js'
 import metricsPlugin from './plugins/metrics.js'
 import readinessPlugin from './plugins/readiness.js'
 import redisPlugin from './plugins/redis.js'
+import staticPlugin from './plugins/static.js'
 import { loggerOptions } from './lib/logger.js'
 import cacheManagementRoutes from './routes/cache-management.js'
 import healthRoutes from './routes/health.js'
 import apiRoutes from './routes/index.js'
+import devTokenRoutes from './routes/dev-token.js'
 import benchRoutes from './routes/bench.js'
 import meRoutes from './routes/me.js'
 
@@ -70,6 +72,11 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
   if (config.benchRoutes) await app.register(benchRoutes)
   await app.register(meRoutes, { prefix: '/api' })
   await app.register(apiRoutes, { prefix: '/api' })
+  // Development log-in for the demo page; never where real identities are at stake.
+  if (!config.production && !config.jwtPublicKey) {
+    await app.register(devTokenRoutes, { prefix: '/api' })
+  }
+  await app.register(staticPlugin)
   await app.register(cacheManagementRoutes, { prefix: '/api/cache-management' })
 
   app.log.info({
