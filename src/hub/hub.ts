@@ -46,6 +46,8 @@ export interface HubOptions {
   metrics: HubMetrics
   /** Verifies a token and the role recorded for its user; throws UNAUTHENTICATED. */
   verify(token: string): Promise<Identity>
+  /** Verifies a token's signature and claims only (refresh); throws UNAUTHENTICATED. */
+  decode(token: string): Identity
   unreadNotifications(userId: string): Promise<number>
 }
 

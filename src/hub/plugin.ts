@@ -45,6 +45,7 @@ async function hubPlugin (app: FastifyInstance) {
     queries,
     metrics: app.metrics,
     verify: async (token) => await verifySocketToken(app, token),
+    decode: (token) => app.verifyToken(token),
     unreadNotifications: async (userId) => await countUnreadNotifications(app.db, userId)
   })
   app.decorate('hub', hub)

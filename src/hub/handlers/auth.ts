@@ -7,12 +7,13 @@ import { armExpiry } from '../session.js'
 
 /**
  * `auth` on a ready socket refreshes its token. Only a token for the same
- * user and role is taken; anything else leaves identity and expiry as they
- * were.
+ * user and role is taken (that role was checked against the recorded one
+ * when the socket was authenticated); anything else leaves identity and
+ * expiry as they were.
  */
-export async function handleAuth (hub: Hub, conn: Connection, frame: Static<typeof AuthFrame>) {
+export function handleAuth (hub: Hub, conn: Connection, frame: Static<typeof AuthFrame>) {
   const current = conn.identity!
-  const identity = await hub.options.verify(frame.token)
+  const identity = hub.options.decode(frame.token)
 
   if (identity.userId !== current.userId || identity.role !== current.role) {
     throw new AppError('FORBIDDEN', 'A refresh token must be for the same user and role')

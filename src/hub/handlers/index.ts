@@ -12,7 +12,7 @@ import { handleTyping } from './typing.js'
 /** Runs a validated frame of a ready socket; a thrown AppError becomes its `error`. */
 export async function handleFrame (hub: Hub, conn: Connection, frame: ClientFrame): Promise<void> {
   switch (frame.type) {
-    case 'auth': return await handleAuth(hub, conn, frame)
+    case 'auth': return handleAuth(hub, conn, frame)
     case 'join': return await handleJoin(hub, conn, frame)
     case 'leave': return await handleLeave(hub, conn, frame)
     case 'send': return await handleSend(hub, conn, frame)
