@@ -35,6 +35,16 @@ export class CacheInvalidation {
     ])
   }
 
+  /** A deleted job also takes its applications with it. */
+  async jobDeleted (companyId: string): Promise<void> {
+    await this.invalidate([
+      scopeName('jobs', companyId),
+      scopeName('jobs', PUBLIC_SCOPE),
+      scopeName('dashboard', companyId),
+      scopeName('candidates', companyId)
+    ])
+  }
+
   /** An application to one of the company's jobs was created or changed. */
   async applicationChanged (companyId: string): Promise<void> {
     await this.invalidate([

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import {
   applyToJob, listCandidates, updateApplicationStatus
 } from '../db/queries/applications.js'
+import { requireJob } from '../db/queries/jobs.js'
 import {
   Application, CandidatePage, CandidatesQuery, UpdateApplicationBody
 } from './schemas/applications.js'
@@ -24,11 +25,13 @@ export default async function applicationRoutes (instance: FastifyInstance) {
     }
   }, async (request, reply) => {
     const application = await applyToJob(app.db, request.identity!.userId, request.params.id)
+    const job = await requireJob(app.db, application.jobId)
+    await app.cacheInvalidation.applicationChanged(job.companyId)
     return await reply.code(201).send(application)
   })
 
   app.get('/company/candidates', {
-    config: { roles: ['company'] },
+    config: { roles: ['company'], cache: { kind: 'candidates', ttlSeconds: 600, scope: 'company' } },
     schema: {
       tags,
       summary: 'Applicants to the company\'s own jobs, newest first (company)',
@@ -46,7 +49,10 @@ export default async function applicationRoutes (instance: FastifyInstance) {
       body: UpdateApplicationBody,
       response: responses({ 200: Application }, 403, 404)
     }
-  }, async (request) => await updateApplicationStatus(
-    app.db, request.identity!.userId, request.params.id, request.body.status
-  ))
+  }, async (request) => {
+    const companyId = request.identity!.userId
+    const application = await updateApplicationStatus(app.db, companyId, request.params.id, request.body.status)
+    await app.cacheInvalidation.applicationChanged(companyId)
+    return application
+  })
 }

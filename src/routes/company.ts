@@ -11,7 +11,7 @@ export default async function companyRoutes (instance: FastifyInstance) {
   const app = withTypeBox(instance)
 
   app.get('/company/dashboard', {
-    config: { roles: ['company'] },
+    config: { roles: ['company'], cache: { kind: 'dashboard', ttlSeconds: 300, scope: 'company' } },
     schema: {
       tags,
       summary: 'Open jobs, applications by status, active conversations, unread messages',
@@ -20,7 +20,7 @@ export default async function companyRoutes (instance: FastifyInstance) {
   }, async (request) => await companyDashboard(app.db, request.identity!.userId))
 
   app.get('/company/analytics', {
-    config: { roles: ['company'] },
+    config: { roles: ['company'], cache: { kind: 'analytics', ttlSeconds: 1800, scope: 'company' } },
     schema: {
       tags,
       summary: 'Messages and applications per UTC day, median time to the first reply',

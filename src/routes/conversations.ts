@@ -24,10 +24,12 @@ export default async function conversationRoutes (instance: FastifyInstance) {
     }
   }, async (request, reply) => {
     const { conversation, created } = await openConversation(app.db, request.identity!.userId, request.body)
+    if (created) await app.cacheInvalidation.conversationCreated(conversation.companyId, conversation.candidateId)
     return await reply.code(created ? 201 : 200).send(conversation)
   })
 
   app.get('/conversations', {
+    config: { cache: { kind: 'conversations', ttlSeconds: 600, scope: 'user' } },
     schema: {
       tags,
       summary: 'My conversations, latest activity first, with last message and unread count',

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import {
   createJob, deleteJob, getJob, listJobs, updateJob
 } from '../db/queries/jobs.js'
+import { scopeFromQuery } from '../cache/route-scopes.js'
 import { IdParams, responses } from './schemas/common.js'
 import { CreateJobBody, Job, JobPage, ListJobsQuery, UpdateJobBody } from './schemas/jobs.js'
 import { withTypeBox } from './validation.js'
@@ -23,10 +24,12 @@ export default async function jobRoutes (instance: FastifyInstance) {
     }
   }, async (request, reply) => {
     const job = await createJob(app.db, request.identity!.userId, request.body)
+    await app.cacheInvalidation.jobChanged(job.companyId)
     return await reply.code(201).send(job)
   })
 
   app.get('/jobs', {
+    config: { cache: { kind: 'jobs', ttlSeconds: 600, scope: scopeFromQuery('companyId') } },
     schema: {
       tags,
       summary: 'List jobs, newest first (every company unless companyId is given)',
@@ -53,7 +56,11 @@ export default async function jobRoutes (instance: FastifyInstance) {
       body: UpdateJobBody,
       response: responses({ 200: Job }, 403, 404, 413)
     }
-  }, async (request) => await updateJob(app.db, request.identity!.userId, request.params.id, request.body))
+  }, async (request) => {
+    const job = await updateJob(app.db, request.identity!.userId, request.params.id, request.body)
+    await app.cacheInvalidation.jobChanged(job.companyId)
+    return job
+  })
 
   app.delete('/jobs/:id', {
     config: { roles: ['company'] },
@@ -65,6 +72,7 @@ export default async function jobRoutes (instance: FastifyInstance) {
     }
   }, async (request, reply) => {
     await deleteJob(app.db, request.identity!.userId, request.params.id)
+    await app.cacheInvalidation.jobDeleted(request.identity!.userId)
     return await reply.code(204).send(null)
   })
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { readHistory, type MessageWaiter } from '../chat/message-history.js'
+import { participantConversationScope } from '../cache/route-scopes.js'
 import { IdParams, responses } from './schemas/common.js'
 import { Message, MessagePage, MessagesQuery, SendMessageBody } from './schemas/conversations.js'
 import { withTypeBox } from './validation.js'
@@ -11,6 +12,8 @@ export default async function messageRoutes (instance: FastifyInstance) {
   const app = withTypeBox(instance)
 
   app.get('/conversations/:id/messages', {
+    // Long-polls (waitMs) bypass the cache; the participant check runs before the lookup.
+    config: { cache: { kind: 'messages', ttlSeconds: 60, scope: participantConversationScope } },
     schema: {
       tags,
       summary: 'A page of messages (newest by default); long-polls with afterSeq and waitMs',
