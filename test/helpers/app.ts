@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { signToken } from '../../src/auth/tokens.js'
 import { loadConfig, type Config } from '../../src/config.js'
+import type { Database } from '../../src/db/client.js'
 import { loggerOptions } from '../../src/lib/logger.js'
 import { freshDatabaseUrl } from './database.js'
 
@@ -16,6 +17,8 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>
   /** Reuse the database of another app (two instances, one database). */
   databaseUrl?: string
+  /** Share another app's opened embedded database (two instances without DATABASE_URL). */
+  sharedDatabase?: Database
   /** Listen on a real port (needed for WebSocket clients). */
   listen?: boolean
   /** Use Redis when REDIS_URL is set in the environment (default true). */
@@ -64,7 +67,9 @@ export async function buildTestApp (t: Teardown, options: TestAppOptions = {}): 
   const logger = options.logStream
     ? { ...(loggerOptions(config) as object), stream: options.logStream }
     : undefined
-  const app = await buildApp({ config, logger })
+  // The owner of a shared database closes it; this app only lets go of it.
+  const database = options.sharedDatabase && { ...options.sharedDatabase, close: async () => {} }
+  const app = await buildApp({ config, logger, database })
   t.teardown(async () => { await app.close() })
 
   let baseUrl = ''
