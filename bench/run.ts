@@ -15,7 +15,10 @@ import { progress } from './lib/report.js'
 import { loadSettings } from './lib/settings.js'
 import type { TargetContext } from './lib/targets.js'
 import { runHttp } from './http/run-http.js'
+import { runMemory } from './memory.js'
 import { runFanout } from './ws/fanout.js'
+import { runSearch } from './ws/search.js'
+import { runStorm } from './ws/storm.js'
 
 const COMMANDS = ['http', 'ws', 'ws-search', 'memory', 'storm', 'all'] as const
 type Command = typeof COMMANDS[number]
@@ -32,6 +35,11 @@ const { values, positionals } = parseArgs({
     'warmup': { type: 'string' },
     'duration': { type: 'string' },
     'connections': { type: 'string' },
+    'sockets': { type: 'string' },
+    'runs': { type: 'string' },
+    'refine': { type: 'string' },
+    'storm-duration': { type: 'string' },
+    'storm-rate': { type: 'string' },
     'help': { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -44,7 +52,12 @@ const HELP = `usage: npm run bench -- <${COMMANDS.join('|')}> [options]
   --shapes a,b          ws: conversations x members, e.g. 500x2,100x20
   --rate n[,n]          ws: total sends per second per shape
   --warmup s --duration s   seconds of warm-up and of measurement per run
-  --connections n       http: autocannon connections (default 20)`
+  --connections n       http: autocannon connections (default 20)
+  --sockets n           memory: idle sockets measured (default 5000)
+  --runs n              ws-search: runs per step, the median decides (default 3)
+  --refine n            ws-search: bisections after the first failed step (default 2)
+  --storm-duration s    storm: seconds of traffic with cuts (default 35)
+  --storm-rate n        storm: total sends per second (default 200)`
 
 async function main () {
   const command = (positionals[0] ?? 'all') as Command
@@ -65,6 +78,14 @@ async function main () {
       })
     }
 
+    if (command === 'memory' || command === 'all') {
+      await runMemory(context, {
+        targets: list(values.targets, 'product,bare'),
+        sockets: Number(values.sockets ?? 5000),
+        warmSockets: 200
+      })
+    }
+
     if (command === 'ws' || command === 'all') {
       await runFanout(context, {
         targets: list(values.targets, 'product,product-2i,socketio,bare'),
@@ -72,6 +93,33 @@ async function main () {
         rates: list(values.rate, '1000,200').map(Number),
         warmupMs: seconds(values.warmup, 2),
         durationMs: seconds(values.duration, 10)
+      })
+    }
+
+    if (command === 'ws-search' || command === 'all') {
+      await runSearch(context, {
+        targets: list(values.targets, 'product,socketio,product-2i,bare'),
+        shapes: list(values.shapes, '500x2,100x20'),
+        startRates: list(values.rate, '500,100').map(Number),
+        growth: 1.5,
+        refinements: Number(values.refine ?? 2),
+        runsPerStep: Number(values.runs ?? 3),
+        warmupMs: seconds(values.warmup, 1),
+        durationMs: seconds(values.duration, 4),
+        p99LimitMs: 100,
+        maxRate: 100_000
+      })
+    }
+
+    if (command === 'storm' || command === 'all') {
+      await runStorm(context, {
+        target: 'product',
+        shape: '500x2',
+        rate: Number(values['storm-rate'] ?? 200),
+        cutEveryMs: 15_000,
+        downMs: 2000,
+        warmupMs: 2000,
+        durationMs: seconds(values['storm-duration'], 35)
       })
     }
   } finally {

@@ -21,3 +21,10 @@ export function busyPercent (from: CpuSample, to: CpuSample, cores: number): num
   if (total <= 0) return 0
   return Math.round(((to.busyTicks - from.busyTicks) / total) * 100 * cores)
 }
+
+/** How busy the machine is right now (percent of one core), measured over `ms`. */
+export async function backgroundLoad (cores: number, ms = 1000): Promise<number> {
+  const from = sampleMachine()
+  await new Promise((resolve) => setTimeout(resolve, ms))
+  return busyPercent(from, sampleMachine(), cores)
+}

@@ -31,7 +31,11 @@ export async function runFanout (context: TargetContext, options: FanoutOptions)
         const result = await scenario.run({ rate, warmupMs: options.warmupMs, durationMs: options.durationMs })
         const label = { target, shape: shape.name, sockets: scenario.fleet.sockets }
         rows.push(resultRow(label, result))
-        printJson(resultJson('ws', { ...label, loadProcesses: scenario.fleet.processes }, result))
+        printJson(resultJson('ws', {
+          ...label,
+          loadProcesses: scenario.fleet.processes,
+          backgroundCpu: scenario.backgroundCpu
+        }, result))
       } finally {
         await scenario.close()
       }

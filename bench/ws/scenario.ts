@@ -1,5 +1,8 @@
 import { signToken } from '../../src/auth/tokens.js'
+import { availableParallelism } from 'node:os'
+import { backgroundLoad } from '../lib/cpu.js'
 import { createBenchDatabase, type BenchDatabase } from '../lib/database.js'
+import { progress } from '../lib/report.js'
 import type { ServerProcess } from '../lib/processes.js'
 import { startBare, startProduct, startSocketIo, type TargetContext } from '../lib/targets.js'
 import { LoadFleet, type RunOptions, type RunResult } from './fleet.js'
@@ -24,10 +27,14 @@ export class Scenario {
     readonly shape: Shape,
     readonly servers: ServerProcess[],
     readonly fleet: LoadFleet,
-    private readonly database: BenchDatabase | null
+    private readonly database: BenchDatabase | null,
+    /** CPU busy before the scenario started (percent of one core): others' work. */
+    readonly backgroundCpu: number
   ) {}
 
   static async open (context: TargetContext, target: TargetName, shape: Shape, scenarioId: string) {
+    const backgroundCpu = await backgroundLoad(availableParallelism())
+    if (backgroundCpu > 25) progress(`warning: the machine is already ${backgroundCpu}% busy`)
     const population = populate(shape)
     const database = target === 'bare' ? null : await createBenchDatabase(context.settings.postgresAdminUrl)
     const redisPrefix = `${context.settings.redisPrefix}${scenarioId}:`
@@ -60,7 +67,7 @@ export class Scenario {
       const kind = target.startsWith('socketio') ? 'socketio' : 'raw'
       const fleet = await LoadFleet.start({ kind, plans })
 
-      return new Scenario(target, shape, servers, fleet, database)
+      return new Scenario(target, shape, servers, fleet, database, backgroundCpu)
     } catch (err) {
       await Promise.all(servers.map(async (server) => await server.stop()))
       await database?.drop()
