@@ -7,7 +7,7 @@ import { jobs, users } from '../db/schema.js'
 import { AppError } from '../errors.js'
 import { IdParams, responses, UserId } from './schemas/common.js'
 import {
-  CacheEntry, CacheHealth, CacheStats, KeyParams, PatternBody, PutKeyBody, RedisInfo
+  CacheEntry, CacheHealth, CacheStats, PatternBody, PutKeyBody, RedisInfo
 } from './schemas/cache-management.js'
 import { withTypeBox } from './validation.js'
 
@@ -49,11 +49,10 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
     schema: {
       tags,
       summary: 'Read one key (HEAD: does it exist)',
-      params: KeyParams,
       response: responses({ 200: CacheEntry }, 403, 404)
     }
   }, async (request) => {
-    const key = requireKey(request.params['*'])
+    const key = requireKey(keyParam(request))
     const found = await app.cache.peek(key)
     if (!found) throw new AppError('NOT_FOUND', 'Key not found')
 
@@ -65,12 +64,11 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
     schema: {
       tags,
       summary: 'Write a key under manual: (ttlMs defaults to CACHE_TTL)',
-      params: KeyParams,
       body: PutKeyBody,
       response: responses({ 200: CacheEntry }, 403, 413)
     }
   }, async (request) => {
-    const key = requireKey(request.params['*'])
+    const key = requireKey(keyParam(request))
     if (!isManualKey(key)) {
       throw new AppError('FORBIDDEN', 'Keys can only be written under manual:')
     }
@@ -81,9 +79,9 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
 
   app.delete('/key/*', {
     config: admin,
-    schema: { tags, summary: 'Delete one key', params: KeyParams, response: responses({ 204: NoContent }, 403, 404) }
+    schema: { tags, summary: 'Delete one key', response: responses({ 204: NoContent }, 403, 404) }
   }, async (request, reply) => {
-    const deleted = await app.cache.del(requireKey(request.params['*']))
+    const deleted = await app.cache.del(requireKey(keyParam(request)))
     if (!deleted) throw new AppError('NOT_FOUND', 'Key not found')
 
     return await reply.code(204).send(null)
@@ -159,6 +157,12 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
 
     return { status, tier, redis } as const
   })
+}
+
+// The key is the rest of the path (it may hold "/"); checked by keyProblem
+// rather than a params schema, which cannot name the "*" parameter.
+function keyParam (request: FastifyRequest): string {
+  return (request.params as Record<string, string>)['*'] ?? ''
 }
 
 function requireKey (key: string): string {

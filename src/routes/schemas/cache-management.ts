@@ -26,10 +26,6 @@ export const RedisInfo = Type.Object({
   keyspace: Type.Object({ prefix: Type.String(), keys: Nullable(Type.Number()) })
 })
 
-export const KeyParams = Type.Object({
-  '*': Type.String({ description: 'A key relative to CACHE_PREFIX' })
-})
-
 export const CacheEntry = Type.Object({
   key: Type.String(),
   value: Type.Unknown(),
