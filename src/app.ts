@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { loadOrCreateDevSecret } from './auth/dev-secret.js'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/client.js'
-import { errorBody } from './plugins/error-handler.js'
+import { errorBody, frameworkErrors } from './plugins/error-handler.js'
 import authPlugin from './plugins/auth.js'
 import cachePlugin from './plugins/cache.js'
 import chatPlugin from './plugins/chat.js'
@@ -45,7 +45,8 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
     logger: options.logger ?? loggerOptions(config),
     bodyLimit: 256 * 1024,
     trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } }
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    frameworkErrors
   })
 
   app.decorate('config', config)

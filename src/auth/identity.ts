@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js'
+import { hasNul, isWellFormed } from '../lib/unicode.js'
 
 export const ROLES = ['company', 'candidate', 'admin'] as const
 export type Role = typeof ROLES[number]
@@ -19,8 +20,8 @@ export function identityFromClaims (claims: unknown): Identity {
   const role = c?.role
   const exp = c?.exp
 
-  if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128) {
-    throw new AppError('UNAUTHENTICATED', 'Token sub must be a string of 1 to 128 characters')
+  if (typeof sub !== 'string' || sub.length < 1 || sub.length > 128 || !storableText(sub)) {
+    throw new AppError('UNAUTHENTICATED', 'Token sub must be 1 to 128 characters of valid text')
   }
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
     throw new AppError('UNAUTHENTICATED', 'Token role must be company, candidate or admin')
@@ -29,6 +30,16 @@ export function identityFromClaims (claims: unknown): Identity {
     throw new AppError('UNAUTHENTICATED', 'Token must carry a numeric exp')
   }
 
-  const name = typeof c?.name === 'string' ? c.name.slice(0, 200) : null
+  // The name is only shown, never trusted: one that cannot be stored is dropped.
+  const name = typeof c?.name === 'string' ? storableOrNull(Array.from(c.name).slice(0, 200).join('')) : null
   return { userId: sub, role: role as Role, name, expiresAt: exp * 1000 }
+}
+
+// Ids and names are stored as PostgreSQL text, which holds neither NUL nor lone surrogates.
+function storableText (text: string): boolean {
+  return isWellFormed(text) && !hasNul(text)
+}
+
+function storableOrNull (text: string): string | null {
+  return storableText(text) ? text : null
 }

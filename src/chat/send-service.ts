@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { AppError } from '../errors.js'
 import type { Identity } from '../auth/identity.js'
-import { normaliseContent } from './content.js'
+import { checkClientMsgId, normaliseContent } from './content.js'
 import { otherParticipant, type ConversationAccess, type ConversationMembers } from './conversation-access.js'
 import type { MessageStore, StoredMessage } from './message-store.js'
 import type { SendBudget } from './send-budget.js'
@@ -51,6 +51,7 @@ export class SendService extends EventEmitter<{ sent: [SentEvent] }> {
   async send (identity: Identity, input: SendInput, options: SendOptions = {}): Promise<StoredMessage> {
     const members = await this.access.requireParticipant(input.conversationId, identity.userId)
     const content = normaliseContent(input.content)
+    checkClientMsgId(input.clientMsgId)
     const conversationId = members.conversationId
 
     const grant = await this.budget.take(identity.userId)

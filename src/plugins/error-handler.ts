@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {
+  FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions
+} from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError, ErrorCodes, statusText, type ErrorCode } from '../errors.js'
 
@@ -46,6 +48,14 @@ export function classifyError (err: unknown): { code: ErrorCode, message: string
   if (status >= 400 && status < 500) return { code: 'BAD_REQUEST', message: e.message, server: false }
 
   return { code: 'INTERNAL', message: 'Internal error', server: true }
+}
+
+/**
+ * Faults Fastify answers before routing (a malformed URL, a failed
+ * constraint), which never reach the error handler: same shape, same code.
+ */
+export const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, _request, reply) => {
+  void (reply as FastifyReply).code(400).send(errorBody('BAD_REQUEST', error.message))
 }
 
 async function errorHandlerPlugin (app: FastifyInstance) {

@@ -4,8 +4,18 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../db/queries/paging.js'
 /** Ids the service makes. A malformed one is a 400 before any lookup. */
 export const Uuid = Type.String({ format: 'uuid', description: 'A UUID made by the service' })
 
+// PostgreSQL text cannot hold NUL: refuse it up front rather than fail in the database.
+const WITHOUT_NUL = '^[^\\u0000]*$'
+
+/** Free text of a resource (titles, descriptions): anything but NUL. */
+export function Text (options: { minLength?: number, maxLength: number, description?: string }) {
+  return Type.String({ ...options, pattern: WITHOUT_NUL })
+}
+
 /** A user id is a token's `sub`. */
-export const UserId = Type.String({ minLength: 1, maxLength: 128, description: 'A user id (token sub)' })
+export const UserId = Type.String({
+  minLength: 1, maxLength: 128, pattern: WITHOUT_NUL, description: 'A user id (token sub)'
+})
 
 export const IsoTime = Type.String({ format: 'date-time', description: 'ISO-8601 UTC time' })
 

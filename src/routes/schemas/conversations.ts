@@ -52,7 +52,12 @@ export const MessagePage = Type.Object({
 
 export const SendMessageBody = Type.Object({
   content: Type.String({ description: '1 to 4000 characters (code points) after trimming' }),
-  clientMsgId: Type.String({ minLength: 1, maxLength: 64, description: 'Makes a resend idempotent' })
+  clientMsgId: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    pattern: '^[^\\u0000-\\u001F\\u007F]*$',
+    description: 'Makes a resend idempotent; no control characters'
+  })
 }, { additionalProperties: false })
 
 export const ReadBody = Type.Object({ upToSeq: Seq }, { additionalProperties: false })

@@ -1,11 +1,11 @@
 import { Type } from 'typebox'
-import { IsoTime, PageFields, PageOf, UserId, Uuid } from './common.js'
+import { IsoTime, PageFields, PageOf, Text, UserId, Uuid } from './common.js'
 
 export const JobStatus = Type.Union([Type.Literal('open'), Type.Literal('closed')])
 
-const Title = Type.String({ minLength: 1, maxLength: 200 })
-const Description = Type.String({ minLength: 1, maxLength: 20_000 })
-const Location = Type.Union([Type.String({ maxLength: 200 }), Type.Null()])
+const Title = Text({ minLength: 1, maxLength: 200 })
+const Description = Text({ minLength: 1, maxLength: 20_000 })
+const Location = Type.Union([Text({ maxLength: 200 }), Type.Null()])
 
 export const Job = Type.Object({
   id: Uuid,
