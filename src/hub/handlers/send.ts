@@ -1,4 +1,5 @@
 import type { Static } from 'typebox'
+import type { StoredMessage } from '../../chat/message-store.js'
 import type { SendFrame } from '../client-frames.js'
 import type { Connection } from '../connection.js'
 import type { Hub } from '../hub.js'
@@ -7,15 +8,19 @@ import { messageBody } from '../server-frames.js'
 /**
  * Sends through the one send path (access, content, budget, storage). The
  * ack is written before the message is published, so it reaches this
- * socket before its own `message` frame.
+ * socket before its own `message` frame. A resend that publishes nothing
+ * may return without that hook: it is acknowledged on return.
  */
 export async function handleSend (hub: Hub, conn: Connection, frame: Static<typeof SendFrame>) {
   const input = { conversationId: frame.conversationId, content: frame.content, clientMsgId: frame.clientMsgId }
+  let acked = false
 
-  await hub.options.chat.sender.send(conn.identity!, input, {
-    beforePublish: (stored) => {
-      if (frame.id === undefined) return
-      hub.send(conn, { type: 'ack', id: frame.id, result: { message: messageBody(stored.message) } })
-    }
-  })
+  const ack = (stored: StoredMessage) => {
+    acked = true
+    if (frame.id === undefined) return
+    hub.send(conn, { type: 'ack', id: frame.id, result: { message: messageBody(stored.message) } })
+  }
+
+  const stored = await hub.options.chat.sender.send(conn.identity!, input, { beforePublish: ack })
+  if (!acked) ack(stored)
 }
