@@ -9,6 +9,7 @@ import { errorBody, frameworkErrors } from './plugins/error-handler.js'
 import authPlugin from './plugins/auth.js'
 import cachePlugin from './plugins/cache.js'
 import chatPlugin from './plugins/chat.js'
+import clusterPlugin from './plugins/cluster.js'
 import databasePlugin from './plugins/database.js'
 import errorHandlerPlugin from './plugins/error-handler.js'
 import hubPlugin from './hub/plugin.js'
@@ -66,6 +67,7 @@ export async function buildApp (options: BuildOptions): Promise<FastifyInstance>
   await app.register(authPlugin, { secret, publicKey: config.jwtPublicKey })
   await registerRateLimit(app)
   await app.register(chatPlugin)
+  await app.register(clusterPlugin)
   await app.register(hubPlugin)
   await app.register(cachePlugin)
 
