@@ -7,6 +7,8 @@ export interface InstanceOptions {
   /** The Redis both instances share; without it each keeps its own memory tier. */
   redisUrl?: string
   env?: Record<string, string | undefined>
+  /** Settings of the second instance only (e.g. CACHE_ENABLED=false for a reference). */
+  secondEnv?: Record<string, string | undefined>
 }
 
 /**
@@ -23,7 +25,7 @@ export async function twoInstances (t: Teardown, options: InstanceOptions = {}):
 
   const first = await buildTestApp(t, { env: { ...env, INSTANCE_ID: 'I1' } })
   const second = await buildTestApp(t, {
-    env: { ...env, INSTANCE_ID: 'I2' },
+    env: { ...env, INSTANCE_ID: 'I2', ...options.secondEnv },
     databaseUrl: first.databaseUrl,
     sharedDatabase: first.databaseUrl ? undefined : first.app.db
   })
