@@ -40,6 +40,7 @@ const { values, positionals } = parseArgs({
     'refine': { type: 'string' },
     'storm-duration': { type: 'string' },
     'storm-rate': { type: 'string' },
+    'profile': { type: 'string' },
     'help': { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -57,7 +58,9 @@ const HELP = `usage: npm run bench -- <${COMMANDS.join('|')}> [options]
   --runs n              ws-search: runs per step, the median decides (default 3)
   --refine n            ws-search: bisections after the first failed step (default 2)
   --storm-duration s    storm: seconds of traffic with cuts (default 35)
-  --storm-rate n        storm: total sends per second (default 200)`
+  --storm-rate n        storm: total sends per second (default 200)
+  --profile DIR         write a CPU profile of each product process to DIR
+                        (summarise: npx tsx bench/tools/profile-summary.ts FILE)`
 
 async function main () {
   const command = (positionals[0] ?? 'all') as Command
@@ -140,7 +143,13 @@ function prepare (): TargetContext {
       progress(`build reported errors; using what it emitted\n${String((err as { stdout?: Buffer }).stdout ?? '')}`)
     }
   }
-  return { root, settings: loadSettings(), serverMode, logLevel: values['log-level'] ?? 'warn' }
+  return {
+    root,
+    settings: loadSettings(),
+    serverMode,
+    logLevel: values['log-level'] ?? 'warn',
+    profileDir: values.profile
+  }
 }
 
 function list (value: string | undefined, fallback: string): string[] {

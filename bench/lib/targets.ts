@@ -11,6 +11,8 @@ export interface TargetContext {
   serverMode: 'dist' | 'tsx'
   /** Log level of the product under load (request logs at info would be measured too). */
   logLevel: string
+  /** When set, the product writes a V8 CPU profile here on exit (node --cpu-prof). */
+  profileDir?: string
 }
 
 export interface ProductOptions {
@@ -28,6 +30,7 @@ const tsx = ['--import', 'tsx']
 export async function startProduct (context: TargetContext, options: ProductOptions): Promise<ServerProcess> {
   const port = await freePort()
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'bench-data-'))
+  const profile = context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`] : []
   const entry = context.serverMode === 'dist' ? ['dist/src/server.js'] : [...tsx, 'src/server.ts']
   if (context.serverMode === 'dist' && !existsSync(join(context.root, entry[0]))) {
     throw new Error('dist/src/server.js is missing: run npm run build or pass --server tsx')
@@ -50,7 +53,7 @@ export async function startProduct (context: TargetContext, options: ProductOpti
 
   return await ServerProcess.start({
     name: `product:${port}`,
-    command: [process.execPath, ...entry],
+    command: [process.execPath, ...profile, ...entry],
     env,
     port,
     cwd: context.root,

@@ -5,6 +5,7 @@ import { nowMs, sleepUntil } from '../lib/clock.js'
 import { busyPercent, sampleMachine } from '../lib/cpu.js'
 import { LatencyRecorder, type LatencySummary } from '../lib/latency.js'
 import type { ServerProcess } from '../lib/processes.js'
+import { probeDelta, type ProbeDelta, type Probes } from '../lib/probes.js'
 import { addCounts, noDeliveries, type DeliveryCounts } from '../lib/seq-tracker.js'
 import type { ClientKind, FromWorker, RunReport, SentReport, SocketPlan, StormPlan, ToWorker } from './ipc.js'
 
@@ -24,6 +25,8 @@ export interface RunOptions {
   storm?: StormPlan
   /** Servers whose CPU use over the measured window is reported. */
   servers?: ServerProcess[]
+  /** Database and Redis counters read over the measured window. */
+  probes?: Probes
   settleMs?: number
 }
 
@@ -45,7 +48,10 @@ export interface RunResult {
   clientLoopDelayP99: number
   /** CPU over the window, percent of one core: each server process, and the whole machine. */
   serverCpu: number[]
+  /** The kernel's share of each server's CPU, percent. */
+  serverSystemShare: number[]
   machineCpu: number
+  traffic: ProbeDelta | null
 }
 
 const workerPath = fileURLToPath(new URL('./worker.ts', import.meta.url))
@@ -119,7 +125,7 @@ export class LoadFleet {
       })
     }
 
-    const cpu = this.measureCpu(windowFrom, windowTo, options.servers ?? [])
+    const cpu = this.measureWindow(windowFrom, windowTo, options.servers ?? [], options.probes)
     const sent = await Promise.all(this.workers.map(async (worker) => await worker.next('sent')))
     const finalSeq = mergeMaxSeq(this.baseline, sent)
 
@@ -136,17 +142,28 @@ export class LoadFleet {
     await Promise.all(this.workers.map(async (worker) => await worker.close()))
   }
 
-  private async measureCpu (from: number, to: number, servers: ServerProcess[]) {
+  private async measureWindow (from: number, to: number, servers: ServerProcess[], probes?: Probes) {
     await sleepUntil(from)
     const machineStart = sampleMachine()
-    const serverStart = servers.map((server) => server.cpuMs())
+    const serverStart = servers.map((server) => server.cpuSplit())
+    const probeStart = await probes?.sample()
 
     await sleepUntil(to)
     const machineEnd = sampleMachine()
+    const serverEnd = servers.map((server) => server.cpuSplit())
+    const probeEnd = await probes?.sample()
     const seconds = (to - from) / 1000
-    const serverCpu = servers.map((server, i) => Math.round((server.cpuMs() - serverStart[i]) / seconds / 10))
+    const used = servers.map((_, i) => ({
+      user: serverEnd[i].userMs - serverStart[i].userMs,
+      system: serverEnd[i].systemMs - serverStart[i].systemMs
+    }))
 
-    return { serverCpu, machineCpu: busyPercent(machineStart, machineEnd, availableParallelism()) }
+    return {
+      serverCpu: used.map((u) => Math.round((u.user + u.system) / seconds / 10)),
+      serverSystemShare: used.map((u) => Math.round(u.system / Math.max(1, u.user + u.system) * 100)),
+      machineCpu: busyPercent(machineStart, machineEnd, availableParallelism()),
+      traffic: probeStart && probeEnd ? probeDelta(probeStart, probeEnd, seconds) : null
+    }
   }
 }
 

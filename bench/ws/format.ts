@@ -27,6 +27,9 @@ export function resultRow (label: Record<string, string | number>, result: RunRe
     'errors': Object.values(result.sendErrors).reduce((sum, n) => sum + n, 0) + result.unacked +
       result.serverCloses,
     'srv cpu%': result.serverCpu.join('+'),
+    'commits/s': result.traffic?.commitsPerSec ?? '',
+    'redis/s': result.traffic?.redisCallsPerSec ?? '',
+    'redis cpu%': result.traffic?.redisCpu ?? '',
     'all cpu%': result.machineCpu,
     'client lag p99': result.clientLoopDelayP99
   }

@@ -2,6 +2,7 @@ import { signToken } from '../../src/auth/tokens.js'
 import { availableParallelism } from 'node:os'
 import { backgroundLoad } from '../lib/cpu.js'
 import { createBenchDatabase, type BenchDatabase } from '../lib/database.js'
+import { Probes } from '../lib/probes.js'
 import { progress } from '../lib/report.js'
 import type { ServerProcess } from '../lib/processes.js'
 import { startBare, startProduct, startSocketIo, type TargetContext } from '../lib/targets.js'
@@ -29,7 +30,8 @@ export class Scenario {
     readonly fleet: LoadFleet,
     private readonly database: BenchDatabase | null,
     /** CPU busy before the scenario started (percent of one core): others' work. */
-    readonly backgroundCpu: number
+    readonly backgroundCpu: number,
+    private readonly probes: Probes
   ) {}
 
   static async open (context: TargetContext, target: TargetName, shape: Shape, scenarioId: string) {
@@ -67,7 +69,12 @@ export class Scenario {
       const kind = target.startsWith('socketio') ? 'socketio' : 'raw'
       const fleet = await LoadFleet.start({ kind, plans })
 
-      return new Scenario(target, shape, servers, fleet, database, backgroundCpu)
+      const probes = new Probes({
+        postgresAdminUrl: context.settings.postgresAdminUrl,
+        databaseName: database?.name ?? null,
+        redisUrl: context.settings.redisUrl
+      })
+      return new Scenario(target, shape, servers, fleet, database, backgroundCpu, probes)
     } catch (err) {
       await Promise.all(servers.map(async (server) => await server.stop()))
       await database?.drop()
@@ -75,11 +82,12 @@ export class Scenario {
     }
   }
 
-  async run (options: Omit<RunOptions, 'servers'>): Promise<RunResult> {
-    return await this.fleet.run({ ...options, servers: this.servers })
+  async run (options: Omit<RunOptions, 'servers' | 'probes'>): Promise<RunResult> {
+    return await this.fleet.run({ ...options, servers: this.servers, probes: this.probes })
   }
 
   async close (): Promise<void> {
+    await this.probes.close()
     await this.fleet.close()
     await Promise.all(this.servers.map(async (server) => await server.stop()))
     await this.database?.drop()

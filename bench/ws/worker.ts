@@ -375,7 +375,7 @@ async function finish (finalSeq: Record<string, number>, settleMs: number): Prom
     failedReconnects: counters.failedReconnects,
     serverCloses: counters.serverCloses,
     // The histogram holds whole sampling intervals; the lag is what exceeds one.
-    loopDelayP99: Math.max(0, Math.round(loopDelay.percentile(99) / 1e4) / 100 - LOOP_RESOLUTION_MS)
+    loopDelayP99: Math.max(0, Math.round(loopDelay.percentile(99) / 1e4 - LOOP_RESOLUTION_MS * 100) / 100)
   }
   reply(report)
 }

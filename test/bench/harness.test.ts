@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import { LatencyRecorder } from '../../bench/lib/latency.js'
+import { parseCommandStats, parseCpu, probeDelta } from '../../bench/lib/probes.js'
 import { SeqTracker, addCounts, noDeliveries } from '../../bench/lib/seq-tracker.js'
 import { median, ratio } from '../../bench/lib/stats.js'
 
@@ -117,4 +118,26 @@ t.test('median and ratio', async (t) => {
   t.ok(Number.isNaN(median([])))
   t.equal(ratio(1, 3), 0.33)
   t.ok(Number.isNaN(ratio(1, 0)))
+})
+
+t.test('Redis and PostgreSQL probes', async (t) => {
+  t.test('read INFO commandstats and INFO cpu', async (t) => {
+    const commands = '# Commandstats\r\ncmdstat_publish:calls=12,usec=30,usec_per_call=2.5\r\n' +
+      'cmdstat_evalsha:calls=4,usec=90\r\n'
+    t.same(parseCommandStats(commands), { publish: 12, evalsha: 4 })
+    t.equal(parseCpu('# CPU\r\nused_cpu_sys:1.5\r\nused_cpu_user:2.25\r\n'), 3.75)
+  })
+
+  t.test('turn two samples into rates', async (t) => {
+    const from = { commits: 100, rowsInserted: 1000, redisCalls: { publish: 10, get: 5 }, redisCpuSeconds: 1 }
+    const to = { commits: 300, rowsInserted: 3000, redisCalls: { publish: 30, get: 5, incr: 8 }, redisCpuSeconds: 2 }
+
+    t.same(probeDelta(from, to, 2), {
+      commitsPerSec: 100,
+      rowsInsertedPerSec: 1000,
+      redisCallsPerSec: 14,
+      redisTop: { publish: 10, incr: 4 },
+      redisCpu: 50
+    })
+  })
 })
