@@ -29,6 +29,10 @@ export function patternProblem (pattern: string): string | undefined {
   return undefined
 }
 
-export function isManualKey (key: string): boolean {
-  return key.startsWith(MANUAL_PREFIX) && key.length > MANUAL_PREFIX.length
+/**
+ * Where a written key lands: always under manual:, so a write can never
+ * replace a cached response ("probe" becomes "manual:probe").
+ */
+export function manualKey (key: string): string {
+  return key.startsWith(MANUAL_PREFIX) ? key : MANUAL_PREFIX + key
 }

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { isManualKey, keyProblem, patternProblem } from '../cache/key-rules.js'
+import { keyProblem, manualKey, patternProblem } from '../cache/key-rules.js'
 import { disconnectedInfo, readRedisInfo } from '../cache/redis-info.js'
 import { jobs, users } from '../db/schema.js'
 import { AppError } from '../errors.js'
@@ -63,16 +63,12 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
     config: admin,
     schema: {
       tags,
-      summary: 'Write a key under manual: (ttlMs defaults to CACHE_TTL)',
+      summary: 'Write manual:<key> (a key given with manual: is kept as is); ttlMs defaults to CACHE_TTL',
       body: PutKeyBody,
       response: responses({ 200: CacheEntry }, 403, 413)
     }
   }, async (request) => {
-    const key = requireKey(keyParam(request))
-    if (!isManualKey(key)) {
-      throw new AppError('FORBIDDEN', 'Keys can only be written under manual:')
-    }
-
+    const key = manualKey(requireKey(keyParam(request)))
     const ttlMs = await app.cache.set(key, request.body.value, request.body.ttlMs ?? app.cache.defaultTtlMs)
     return { key, value: request.body.value, ttlMs }
   })
