@@ -9,7 +9,7 @@ import { announceMembership, RedisMembership } from '../../src/cluster/redis-mem
 import { announcePresence, RedisPresence } from '../../src/cluster/redis-presence.js'
 import { SharedSets } from '../../src/cluster/shared-sets.js'
 import { RedisLink } from '../../src/redis/link.js'
-import { independentClient, OwnRedis, redisUrlForTest } from '../helpers/redis-server.js'
+import { deleteKeys, independentClient, OwnRedis, redisUrlForTest } from '../helpers/redis-server.js'
 import { sleep, waitFor } from '../helpers/wait.js'
 
 interface Teardown { teardown(fn: () => unknown): void }
@@ -33,7 +33,7 @@ async function startInstance (t: Teardown, url: string, prefix: string, instance
   await broker.subscribe('all')
   await broker.subscribe('conv:c1')
 
-  const registry = new InstanceRegistry({ link, log, keys, instanceId, heartbeatMs: 100, ttlMs: 400 })
+  const registry = new InstanceRegistry({ link, log, keys, instanceId, heartbeatMs: 200, ttlMs: 2000 })
   registry.register(presenceSets, announcePresence(broker))
   registry.register(joinSets, announceMembership(broker))
   await registry.start()
@@ -41,6 +41,7 @@ async function startInstance (t: Teardown, url: string, prefix: string, instance
   t.teardown(async () => {
     await registry.close()
     await link.close()
+    await deleteKeys(url, prefix)
   })
 
   return {
@@ -120,7 +121,7 @@ test('a crashed instance is reaped once: its users go offline and leave, announc
   await b.membership.add('c1', 'coA')
 
   await a.crash()
-  await waitFor('the survivors to notice', async () => !(await b.presence.status('k1')).online, 5000)
+  await waitFor('the survivors to notice', async () => !(await b.presence.status('k1')).online, 10_000)
   await sleep(300)
 
   const announced = [...b.announced, ...c.announced]
@@ -179,7 +180,8 @@ test('Redis restarted empty: each instance writes its share back, silently', asy
 })
 
 test('a slow Redis: answers come from the instance, the share is written back after', async (t) => {
-  const url = await redisUrlForTest(t)
+  // CLIENT PAUSE stops every client of a server: never done to a shared one.
+  const { url } = await OwnRedis.start(t)
   const prefix = newPrefix()
   const a = await startInstance(t, url, prefix, 'a')
   const b = await startInstance(t, url, prefix, 'b')

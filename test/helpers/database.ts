@@ -3,10 +3,12 @@ import postgres from 'postgres'
 
 /**
  * A database of its own for one test file: a fresh PostgreSQL database when
- * DATABASE_URL is set (CI), otherwise an in-memory embedded one.
+ * DATABASE_URL is set (CI), otherwise an in-memory embedded one. `base`
+ * names another server to create it on.
  */
-export async function freshDatabaseUrl (): Promise<{ url?: string, drop: () => Promise<void> }> {
-  const base = process.env.DATABASE_URL
+export async function freshDatabaseUrl (
+  base = process.env.DATABASE_URL
+): Promise<{ url?: string, drop: () => Promise<void> }> {
   if (!base) return { url: undefined, drop: async () => {} }
 
   const name = `t_${randomBytes(6).toString('hex')}`

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { Redis } from 'ioredis'
+import { freePort } from './process.js'
 
 interface Teardown { teardown(fn: () => unknown): void }
 
@@ -65,21 +65,26 @@ export function independentClient (t: Teardown, url: string): Redis {
   return client
 }
 
+/** Removes every key under the prefix (a shared Redis keeps nothing of a test). */
+export async function deleteKeys (redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null })
+  redis.on('error', () => {})
+  try {
+    const stream = redis.scanStream({ match: `${prefix}*`, count: 500 })
+    stream.on('data', (keys: string[]) => { if (keys.length > 0) void redis.unlink(...keys) })
+    await once(stream, 'end')
+    await redis.ping()
+  } catch {
+    // A Redis the test stopped has nothing left to clean.
+  } finally {
+    redis.disconnect()
+  }
+}
+
 /** REDIS_URL when the environment gives one (CI), else a redis-server of our own. */
 export async function redisUrlForTest (t: Teardown): Promise<string> {
   if (process.env.REDIS_URL) return process.env.REDIS_URL
   return (await OwnRedis.start(t)).url
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  server.close()
-  await once(server, 'close')
-  return port
 }
 
 async function waitUntilAnswering (url: string): Promise<void> {
