@@ -22,7 +22,12 @@ export interface HistoryQuery {
  * when waitMs has passed, or when the client went away.
  */
 export interface MessageWaiter {
-  waitForMessage(conversationId: string, afterSeq: number, waitMs: number, raw: IncomingMessage): Promise<unknown>
+  waitForMessage(
+    conversationId: string,
+    afterSeq: number,
+    waitMs: number,
+    raw: IncomingMessage
+  ): Promise<unknown>
 }
 
 export interface HistoryDeps {
@@ -54,10 +59,11 @@ export async function readHistory (
   }
   const page = await readMessageRange(deps.database, members.conversationId, range)
 
-  const waitMs = query.waitMs ?? 0
-  if (page.items.length > 0 || waitMs === 0 || query.afterSeq === undefined || !deps.waiter) return page
+  const { waiter } = deps
+  const { afterSeq, waitMs = 0 } = query
+  if (page.items.length > 0 || waitMs === 0 || afterSeq === undefined || !waiter) return page
 
-  await deps.waiter.waitForMessage(members.conversationId, query.afterSeq, waitMs, raw)
+  await waiter.waitForMessage(members.conversationId, afterSeq, waitMs, raw)
   return await readMessageRange(deps.database, members.conversationId, range)
 }
 

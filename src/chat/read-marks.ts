@@ -74,7 +74,11 @@ export class ReadMarks extends EventEmitter<{ read: [ReadEvent] }> {
     super()
   }
 
-  async markRead (identity: Identity, conversationId: unknown, upToSeq: unknown): Promise<ReadMark> {
+  async markRead (
+    identity: Identity,
+    conversationId: unknown,
+    upToSeq: unknown
+  ): Promise<ReadMark> {
     const members = await this.access.requireParticipant(conversationId, identity.userId)
     const target = requireSeq(upToSeq, 'upToSeq')
 
@@ -85,11 +89,12 @@ export class ReadMarks extends EventEmitter<{ read: [ReadEvent] }> {
 
     const lastReadSeq = Number(row.next)
     const advanced = lastReadSeq > Number(row.previous)
-    const mark = { conversationId: members.conversationId, userId: identity.userId, lastReadSeq, advanced }
+    const { conversationId: id } = members
+    const mark = { conversationId: id, userId: identity.userId, lastReadSeq, advanced }
 
     if (advanced) {
       await this.afterMark(members)
-      this.emit('read', { members, conversationId: mark.conversationId, userId: mark.userId, lastReadSeq })
+      this.emit('read', { members, conversationId: id, userId: identity.userId, lastReadSeq })
     }
 
     return mark
@@ -98,7 +103,9 @@ export class ReadMarks extends EventEmitter<{ read: [ReadEvent] }> {
 
 /** A seq from a client: an integer from 0 up to PostgreSQL's int range. */
 export function requireSeq (value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_SEQ) {
+  const valid = typeof value === 'number' && Number.isInteger(value) &&
+    value >= 0 && value <= MAX_SEQ
+  if (!valid) {
     throw new AppError('BAD_REQUEST', `${field} must be an integer from 0 to ${MAX_SEQ}`)
   }
   return value

@@ -14,7 +14,9 @@ export const typeBoxValidator: FastifySchemaCompiler<TSchema> = ({ schema, httpP
   const checker = Compile(schema)
 
   return (input: unknown) => {
-    const value = httpPart === 'body' ? input : Value.Convert(schema, Value.Default(schema, input))
+    const value = httpPart === 'body'
+      ? input
+      : Value.Convert(schema, Value.Default(schema, input))
     if (checker.Check(value)) return { value }
     return { error: checker.Errors(value) as never }
   }

@@ -162,6 +162,9 @@ t.test('analytics refuse bad ranges and other roles', async (t) => {
     ['coA', '?from=2026-02-30', 400, 'BAD_REQUEST'],
     ['coA', '?from=yesterday', 400, 'BAD_REQUEST'],
     ['coA', '?from=2026-03-01T00:00:00Z', 400, 'BAD_REQUEST'],
+    ['coA', '?to=0001-01-01', 400, 'BAD_REQUEST'],
+    ['coA', '?from=1969-12-31&to=1970-01-02', 400, 'BAD_REQUEST'],
+    ['coA', '?from=9999-12-01&to=9999-12-31', 400, 'BAD_REQUEST'],
     ['coA', '?range=7d', 400, 'BAD_REQUEST'],
     ['k1', '', 403, 'FORBIDDEN'],
     ['adm', '', 403, 'FORBIDDEN']
@@ -174,5 +177,9 @@ t.test('analytics refuse bad ranges and other roles', async (t) => {
 
   const leap = await as.coA('GET', '/api/company/analytics?from=2024-01-01&to=2024-12-31')
   t.equal(leap.json().days.length, 366)
+  const edges = ['?from=1970-01-01&to=1970-01-02', '?from=9999-12-01&to=9999-12-30']
+  for (const query of edges) {
+    t.equal((await as.coA('GET', `/api/company/analytics${query}`)).statusCode, 200, query)
+  }
   t.equal((await as.k2('GET', '/api/company/dashboard')).statusCode, 403)
 })

@@ -30,8 +30,12 @@ export interface CandidateFilter extends PageRequest {
   status?: ApplicationStatus
 }
 
-/** A candidate applies once to an open job: 404 unknown job, 409 closed or already applied. */
-export async function applyToJob (database: Database, candidateId: string, jobId: string): Promise<ApplicationView> {
+/** A candidate applies once to an open job: 404 unknown, 409 closed or already applied. */
+export async function applyToJob (
+  database: Database,
+  candidateId: string,
+  jobId: string
+): Promise<ApplicationView> {
   const job = await requireJob(database, jobId)
   if (job.status !== 'open') throw new AppError('CONFLICT', 'This job is closed')
 
@@ -58,7 +62,8 @@ export async function listCandidates (
   const where = and(...conditions)
 
   const [rows, [{ total }]] = await Promise.all([
-    database.db.select({ application: applications, jobTitle: jobs.title, candidateName: users.name })
+    database.db
+      .select({ application: applications, jobTitle: jobs.title, candidateName: users.name })
       .from(applications)
       .innerJoin(jobs, eq(jobs.id, applications.jobId))
       .innerJoin(users, eq(users.id, applications.candidateId))

@@ -28,6 +28,8 @@ export interface Analytics {
 const DAY_MS = 86_400_000
 export const DEFAULT_ANALYTICS_DAYS = 30
 export const MAX_ANALYTICS_DAYS = 366
+// The day after it must still have a four-digit year.
+const LAST_DATE = '9999-12-30'
 
 const ACTIVE_CONVERSATIONS = `
 select count(*)::int as n from conversations c
@@ -49,7 +51,8 @@ const MESSAGES_PER_DAY = `
 select to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as n
 from conversations c
 join messages m on m.conversation_id = c.id
-where c.company_id = $1 and m.created_at >= $2::timestamptz and m.created_at < $3::timestamptz
+where c.company_id = $1
+  and m.created_at >= $2::timestamptz and m.created_at < $3::timestamptz
 group by 1
 `
 
@@ -57,7 +60,8 @@ const APPLICATIONS_PER_DAY = `
 select to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as n
 from jobs j
 join applications a on a.job_id = j.id
-where j.company_id = $1 and a.created_at >= $2::timestamptz and a.created_at < $3::timestamptz
+where j.company_id = $1
+  and a.created_at >= $2::timestamptz and a.created_at < $3::timestamptz
 group by 1
 `
 
@@ -68,7 +72,8 @@ group by 1
  */
 const MEDIAN_FIRST_REPLY = `
 with asked as (
-  select distinct on (m.conversation_id) m.conversation_id, m.seq, m.created_at, c.company_id
+  select distinct on (m.conversation_id)
+    m.conversation_id, m.seq, m.created_at, c.company_id
   from conversations c
   join messages m on m.conversation_id = c.id and m.sender_id = c.candidate_id
   where c.company_id = $1
@@ -79,7 +84,8 @@ replied as (
   from asked a
   join lateral (
     select m.created_at from messages m
-    where m.conversation_id = a.conversation_id and m.sender_id = a.company_id and m.seq > a.seq
+    where m.conversation_id = a.conversation_id and m.sender_id = a.company_id
+      and m.seq > a.seq
     order by m.seq limit 1
   ) r on true
   where a.created_at >= $2::timestamptz and a.created_at < $3::timestamptz
@@ -87,7 +93,10 @@ replied as (
 select percentile_cont(0.5) within group (order by delay_ms) as median from replied
 `
 
-export async function companyDashboard (database: Database, companyId: string): Promise<Dashboard> {
+export async function companyDashboard (
+  database: Database,
+  companyId: string
+): Promise<Dashboard> {
   const [[open], byStatus, [active], [unread]] = await Promise.all([
     database.db.select({ n: count() }).from(jobs)
       .where(and(eq(jobs.companyId, companyId), eq(jobs.status, 'open'))),
@@ -99,8 +108,8 @@ export async function companyDashboard (database: Database, companyId: string): 
     database.query<{ n: number }>(UNREAD_MESSAGES, [companyId])
   ])
 
-  const applicationsByStatus = Object.fromEntries(APPLICATION_STATUSES.map((s) => [s, 0])) as
-    Record<ApplicationStatus, number>
+  const applicationsByStatus = {} as Record<ApplicationStatus, number>
+  for (const status of APPLICATION_STATUSES) applicationsByStatus[status] = 0
   for (const row of byStatus) applicationsByStatus[row.status] = row.n
 
   return {
@@ -119,8 +128,8 @@ export async function companyAnalytics (
   now = new Date()
 ): Promise<Analytics> {
   const { from, to } = resolveRange(range, now)
-  const start = `${from}T00:00:00.000Z`
-  const end = new Date(Date.parse(`${to}T00:00:00.000Z`) + DAY_MS).toISOString()
+  const start = new Date(dayStart(from)).toISOString()
+  const end = new Date(dayStart(to) + DAY_MS).toISOString()
   const params = [companyId, start, end]
 
   const [messages, applied, [median]] = await Promise.all([
@@ -146,10 +155,13 @@ export async function companyAnalytics (
 /** Fills in the default range (the last 30 days, today included) and checks it. */
 export function resolveRange (range: AnalyticsRange, now: Date): { from: string, to: string } {
   const to = range.to ?? utcDate(now)
-  const from = range.from ?? utcDate(new Date(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_ANALYTICS_DAYS - 1) * DAY_MS))
+  const defaultFrom = dayStart(to) - (DEFAULT_ANALYTICS_DAYS - 1) * DAY_MS
+  const from = range.from ?? utcDate(new Date(defaultFrom))
 
-  const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1
-  if (!Number.isFinite(span)) throw new AppError('BAD_REQUEST', 'from and to must be dates (YYYY-MM-DD)')
+  const span = (dayStart(to) - dayStart(from)) / DAY_MS + 1
+  if (!Number.isFinite(span) || dayStart(from) < 0 || to > LAST_DATE) {
+    throw new AppError('BAD_REQUEST', `from and to must be dates from 1970-01-01 to ${LAST_DATE}`)
+  }
   if (span < 1) throw new AppError('BAD_REQUEST', 'from must not be after to')
   if (span > MAX_ANALYTICS_DAYS) {
     throw new AppError('BAD_REQUEST', `The range is limited to ${MAX_ANALYTICS_DAYS} days`)
@@ -160,9 +172,14 @@ export function resolveRange (range: AnalyticsRange, now: Date): { from: string,
 
 function datesBetween (from: string, to: string): string[] {
   const dates: string[] = []
-  const last = Date.parse(`${to}T00:00:00Z`)
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= last; t += DAY_MS) dates.push(utcDate(new Date(t)))
+  const last = dayStart(to)
+  for (let t = dayStart(from); t <= last; t += DAY_MS) dates.push(utcDate(new Date(t)))
   return dates
+}
+
+/** Milliseconds since the epoch at the start of a UTC date. */
+function dayStart (date: string): number {
+  return Date.parse(`${date}T00:00:00.000Z`)
 }
 
 function utcDate (date: Date): string {

@@ -46,6 +46,9 @@ order by c.last_activity_at desc, c.id desc
 limit $2 offset $3
 `
 
+const COUNT_MINE =
+  'select count(*)::int as total from conversation_participants where user_id = $1'
+
 const ONE_OF_MINE = `${VIEW_SELECT}
 where p.user_id = $1 and c.id = $2::uuid
 `
@@ -64,16 +67,18 @@ export async function openConversation (
   if (jobId !== null) await requireOwnJob(database, companyId, jobId)
 
   const key = { companyId, candidateId: input.candidateId, jobKey: jobId ?? '' }
+  const view = async (id: string) => await conversationView(database, companyId, id)
+
   const existing = await findConversationId(database, key)
-  if (existing) return { conversation: await conversationView(database, companyId, existing), created: false }
+  if (existing) return { conversation: await view(existing), created: false }
 
   const createdId = await insertConversation(database, { ...key, jobId })
-  if (createdId) return { conversation: await conversationView(database, companyId, createdId), created: true }
+  if (createdId) return { conversation: await view(createdId), created: true }
 
   // Another request created it between our read and our insert.
   const winner = await findConversationId(database, key)
   if (!winner) throw new Error('conversation missing after a conflicting insert')
-  return { conversation: await conversationView(database, companyId, winner), created: false }
+  return { conversation: await view(winner), created: false }
 }
 
 /** The caller's conversations, latest activity first. */
@@ -84,11 +89,11 @@ export async function listConversations (
 ): Promise<Page<ConversationView>> {
   const [rows, [{ total }]] = await Promise.all([
     database.query(LIST_MINE, [userId, request.pageSize, pageOffset(request)]),
-    database.query<{ total: number }>(
-      'select count(*)::int as total from conversation_participants where user_id = $1', [userId])
+    database.query<{ total: number }>(COUNT_MINE, [userId])
   ])
 
-  return { items: rows.map(conversationFromRow), page: request.page, pageSize: request.pageSize, total }
+  const { page, pageSize } = request
+  return { items: rows.map(conversationFromRow), page, pageSize, total: Number(total) }
 }
 
 /** One conversation as a participant sees it; check participation first. */

@@ -36,7 +36,11 @@ export interface JobFilter extends PageRequest {
   status?: JobStatus
 }
 
-export async function createJob (database: Database, companyId: string, input: NewJob): Promise<JobView> {
+export async function createJob (
+  database: Database,
+  companyId: string,
+  input: NewJob
+): Promise<JobView> {
   const [job] = await database.db.insert(jobs).values({
     companyId,
     title: input.title,
@@ -49,7 +53,9 @@ export async function createJob (database: Database, companyId: string, input: N
 
 /** Jobs newest first; every company's jobs unless one is named. */
 export async function listJobs (database: Database, filter: JobFilter): Promise<Page<JobView>> {
-  if (filter.companyId !== undefined) await requireUserWithRole(database, filter.companyId, 'company')
+  if (filter.companyId !== undefined) {
+    await requireUserWithRole(database, filter.companyId, 'company')
+  }
 
   const conditions: SQL[] = []
   if (filter.companyId !== undefined) conditions.push(eq(jobs.companyId, filter.companyId))
@@ -91,7 +97,11 @@ export async function updateJob (
  * Removes the job; its applications go with it (cascade) while its
  * conversations stay, with their messages, and jobId set to null.
  */
-export async function deleteJob (database: Database, companyId: string, jobId: string): Promise<void> {
+export async function deleteJob (
+  database: Database,
+  companyId: string,
+  jobId: string
+): Promise<void> {
   await requireOwnJob(database, companyId, jobId)
   await database.db.delete(jobs).where(eq(jobs.id, jobId))
 }
@@ -103,9 +113,15 @@ export async function requireJob (database: Database, jobId: string): Promise<Jo
 }
 
 /** The job when it belongs to the company: 404 when unknown, 403 when another's. */
-export async function requireOwnJob (database: Database, companyId: string, jobId: string): Promise<Job> {
+export async function requireOwnJob (
+  database: Database,
+  companyId: string,
+  jobId: string
+): Promise<Job> {
   const job = await requireJob(database, jobId)
-  if (job.companyId !== companyId) throw new AppError('FORBIDDEN', 'This job belongs to another company')
+  if (job.companyId !== companyId) {
+    throw new AppError('FORBIDDEN', 'This job belongs to another company')
+  }
   return job
 }
 

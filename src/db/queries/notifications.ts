@@ -12,7 +12,10 @@ export interface NotificationFilter extends PageRequest {
 export type ReadSelection = { ids: string[] } | { all: true }
 
 /** The user's unread notifications (the socket's `ready` frame carries it). */
-export async function countUnreadNotifications (database: Database, userId: string): Promise<number> {
+export async function countUnreadNotifications (
+  database: Database,
+  userId: string
+): Promise<number> {
   const [row] = await database.db.select({ n: count() }).from(notifications)
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))
   return row.n
@@ -33,7 +36,8 @@ export async function listNotifications (
     database.db.select({ total: count() }).from(notifications).where(where)
   ])
 
-  return { items: rows.map(notificationView), page: filter.page, pageSize: filter.pageSize, total }
+  const { page, pageSize } = filter
+  return { items: rows.map(notificationView), page, pageSize, total }
 }
 
 /**

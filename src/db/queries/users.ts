@@ -12,7 +12,11 @@ export async function requireUser (database: Database, userId: string): Promise<
 }
 
 /** A known user of the given role: 404 when never seen, 400 when of another role. */
-export async function requireUserWithRole (database: Database, userId: string, role: Role): Promise<User> {
+export async function requireUserWithRole (
+  database: Database,
+  userId: string,
+  role: Role
+): Promise<User> {
   const user = await requireUser(database, userId)
   if (user.role !== role) throw new AppError('BAD_REQUEST', `User ${userId} is not a ${role}`)
   return user

@@ -8,7 +8,7 @@ export const Uuid = Type.String({ format: 'uuid', description: 'A UUID made by t
 const WITHOUT_NUL = '^[^\\u0000]*$'
 
 /** Free text of a resource (titles, descriptions): anything but NUL. */
-export function Text (options: { minLength?: number, maxLength: number, description?: string }) {
+export function Text (options: { minLength?: number, maxLength: number }) {
   return Type.String({ ...options, pattern: WITHOUT_NUL })
 }
 
@@ -51,7 +51,10 @@ type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429
  * Response schemas for a route: its successes plus the errors it can give.
  * 400, 401 and 429 can come from any authenticated route.
  */
-export function responses<T extends Record<number, TSchema>> (success: T, ...errors: ErrorStatus[]) {
+export function responses<T extends Record<number, TSchema>> (
+  success: T,
+  ...errors: ErrorStatus[]
+) {
   const all: Record<number, TSchema> = { ...success }
   for (const status of [400, 401, 429, ...errors]) all[status] = ErrorSchema
   return all as T & Record<ErrorStatus, typeof ErrorSchema>

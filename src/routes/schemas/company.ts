@@ -11,8 +11,12 @@ export const Dashboard = Type.Object({
     rejected: Count,
     hired: Count
   }),
-  activeConversations: Type.Integer({ minimum: 0, description: 'With a message in the last 30 days' }),
-  unreadMessages: Type.Integer({ minimum: 0, description: 'Candidates\' messages above my read marks' })
+  activeConversations: Type.Integer({
+    minimum: 0, description: 'With a message in the last 30 days'
+  }),
+  unreadMessages: Type.Integer({
+    minimum: 0, description: 'Candidates\' messages above my read marks'
+  })
 })
 
 const UtcDate = Type.String({ format: 'date', description: 'UTC date, YYYY-MM-DD' })
@@ -20,7 +24,10 @@ const UtcDate = Type.String({ format: 'date', description: 'UTC date, YYYY-MM-DD
 export const AnalyticsQuery = Type.Object({
   from: Type.Optional(UtcDate),
   to: Type.Optional(UtcDate)
-}, { additionalProperties: false, description: 'Inclusive; the last 30 days by default, at most 366' })
+}, {
+  additionalProperties: false,
+  description: 'Inclusive; the last 30 days by default, at most 366'
+})
 
 export const Analytics = Type.Object({
   days: Type.Array(Type.Object({

@@ -19,7 +19,10 @@ export const Conversation = Type.Object({
   jobId: Type.Union([Uuid, Type.Null()]),
   lastSeq: Type.Integer({ minimum: 0 }),
   lastMessage: Type.Union([Message, Type.Null()]),
-  unreadCount: Type.Integer({ minimum: 0, description: 'The other participant\'s messages above my read mark' }),
+  unreadCount: Type.Integer({
+    minimum: 0,
+    description: 'The other participant\'s messages above my read mark'
+  }),
   createdAt: IsoTime
 })
 
@@ -28,14 +31,18 @@ export const OpenConversationBody = Type.Object({
   jobId: Type.Optional(Type.Union([Uuid, Type.Null()]))
 }, { additionalProperties: false })
 
-export const ConversationsQuery = Type.Object({ ...PageFields }, { additionalProperties: false })
+export const ConversationsQuery = Type.Object({ ...PageFields }, {
+  additionalProperties: false
+})
 
 export const ConversationPage = PageOf(Conversation)
 
 export const MessagesQuery = Type.Object({
   beforeSeq: Type.Optional(Seq),
   afterSeq: Type.Optional(Seq),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: 'Default 50' })),
+  limit: Type.Optional(Type.Integer({
+    minimum: 1, maximum: MAX_PAGE_LIMIT, description: 'Default 50'
+  })),
   waitMs: Type.Optional(Type.Integer({
     minimum: 0,
     maximum: MAX_WAIT_MS,

@@ -19,7 +19,9 @@ export const NotificationsQuery = Type.Object({
 export const NotificationPage = PageOf(Notification)
 
 export const MarkNotificationsBody = Type.Union([
-  Type.Object({ ids: Type.Array(Uuid, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+  Type.Object({
+    ids: Type.Array(Uuid, { minItems: 1, maxItems: 100 })
+  }, { additionalProperties: false }),
   Type.Object({ all: Type.Literal(true) }, { additionalProperties: false })
 ], { description: '{ids} to mark those, or {all: true} to mark every unread one' })
 
