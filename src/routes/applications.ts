@@ -24,21 +24,27 @@ export default async function applicationRoutes (instance: FastifyInstance) {
       response: responses({ 201: Application }, 403, 404, 409)
     }
   }, async (request, reply) => {
-    const application = await applyToJob(app.db, request.identity!.userId, request.params.id)
+    const { userId } = request.identity!
+    const application = await applyToJob(app.db, userId, request.params.id)
     const job = await requireJob(app.db, application.jobId)
     await app.cacheInvalidation.applicationChanged(job.companyId)
     return await reply.code(201).send(application)
   })
 
   app.get('/company/candidates', {
-    config: { roles: ['company'], cache: { kind: 'candidates', ttlSeconds: 600, scope: 'company' } },
+    config: {
+      roles: ['company'],
+      cache: { kind: 'candidates', ttlSeconds: 600, scope: 'company' }
+    },
     schema: {
       tags,
       summary: 'Applicants to the company\'s own jobs, newest first (company)',
       querystring: CandidatesQuery,
       response: responses({ 200: CandidatePage }, 403, 404)
     }
-  }, async (request) => await listCandidates(app.db, request.identity!.userId, request.query))
+  }, async (request) => {
+    return await listCandidates(app.db, request.identity!.userId, request.query)
+  })
 
   app.patch('/applications/:id', {
     config: { roles: ['company'] },
@@ -51,7 +57,8 @@ export default async function applicationRoutes (instance: FastifyInstance) {
     }
   }, async (request) => {
     const companyId = request.identity!.userId
-    const application = await updateApplicationStatus(app.db, companyId, request.params.id, request.body.status)
+    const { id } = request.params
+    const application = await updateApplicationStatus(app.db, companyId, id, request.body.status)
     await app.cacheInvalidation.applicationChanged(companyId)
     return application
   })

@@ -11,7 +11,10 @@ export default async function companyRoutes (instance: FastifyInstance) {
   const app = withTypeBox(instance)
 
   app.get('/company/dashboard', {
-    config: { roles: ['company'], cache: { kind: 'dashboard', ttlSeconds: 300, scope: 'company' } },
+    config: {
+      roles: ['company'],
+      cache: { kind: 'dashboard', ttlSeconds: 300, scope: 'company' }
+    },
     schema: {
       tags,
       summary: 'Open jobs, applications by status, active conversations, unread messages',
@@ -20,12 +23,17 @@ export default async function companyRoutes (instance: FastifyInstance) {
   }, async (request) => await companyDashboard(app.db, request.identity!.userId))
 
   app.get('/company/analytics', {
-    config: { roles: ['company'], cache: { kind: 'analytics', ttlSeconds: 1800, scope: 'company' } },
+    config: {
+      roles: ['company'],
+      cache: { kind: 'analytics', ttlSeconds: 1800, scope: 'company' }
+    },
     schema: {
       tags,
       summary: 'Messages and applications per UTC day, median time to the first reply',
       querystring: AnalyticsQuery,
       response: responses({ 200: Analytics }, 403)
     }
-  }, async (request) => await companyAnalytics(app.db, request.identity!.userId, request.query))
+  }, async (request) => {
+    return await companyAnalytics(app.db, request.identity!.userId, request.query)
+  })
 }

@@ -23,8 +23,10 @@ export default async function conversationRoutes (instance: FastifyInstance) {
       response: responses({ 200: Conversation, 201: Conversation }, 403, 404)
     }
   }, async (request, reply) => {
-    const { conversation, created } = await openConversation(app.db, request.identity!.userId, request.body)
-    if (created) await app.cacheInvalidation.conversationCreated(conversation.companyId, conversation.candidateId)
+    const { userId } = request.identity!
+    const { conversation, created } = await openConversation(app.db, userId, request.body)
+    const { companyId, candidateId } = conversation
+    if (created) await app.cacheInvalidation.conversationCreated(companyId, candidateId)
     return await reply.code(created ? 201 : 200).send(conversation)
   })
 
@@ -32,11 +34,13 @@ export default async function conversationRoutes (instance: FastifyInstance) {
     config: { cache: { kind: 'conversations', ttlSeconds: 600, scope: 'user' } },
     schema: {
       tags,
-      summary: 'My conversations, latest activity first, with last message and unread count',
+      summary: 'My conversations, latest activity first, with last message, unread count',
       querystring: ConversationsQuery,
       response: responses({ 200: ConversationPage })
     }
-  }, async (request) => await listConversations(app.db, request.identity!.userId, request.query))
+  }, async (request) => {
+    return await listConversations(app.db, request.identity!.userId, request.query)
+  })
 
   app.get('/conversations/:id', {
     schema: {

@@ -5,7 +5,9 @@ import {
 } from '../db/queries/jobs.js'
 import { scopeFromQuery } from '../cache/route-scopes.js'
 import { IdParams, responses } from './schemas/common.js'
-import { CreateJobBody, Job, JobPage, ListJobsQuery, UpdateJobBody } from './schemas/jobs.js'
+import {
+  CreateJobBody, Job, JobPage, ListJobsQuery, UpdateJobBody
+} from './schemas/jobs.js'
 import { withTypeBox } from './validation.js'
 
 const tags = ['jobs']
@@ -29,7 +31,9 @@ export default async function jobRoutes (instance: FastifyInstance) {
   })
 
   app.get('/jobs', {
-    config: { cache: { kind: 'jobs', ttlSeconds: 600, scope: scopeFromQuery('companyId') } },
+    config: {
+      cache: { kind: 'jobs', ttlSeconds: 600, scope: scopeFromQuery('companyId') }
+    },
     schema: {
       tags,
       summary: 'List jobs, newest first (every company unless companyId is given)',
@@ -57,7 +61,8 @@ export default async function jobRoutes (instance: FastifyInstance) {
       response: responses({ 200: Job }, 403, 404, 413)
     }
   }, async (request) => {
-    const job = await updateJob(app.db, request.identity!.userId, request.params.id, request.body)
+    const { userId } = request.identity!
+    const job = await updateJob(app.db, userId, request.params.id, request.body)
     await app.cacheInvalidation.jobChanged(job.companyId)
     return job
   })

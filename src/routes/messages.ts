@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { readHistory, type MessageWaiter } from '../chat/message-history.js'
 import { participantConversationScope } from '../cache/route-scopes.js'
 import { IdParams, responses } from './schemas/common.js'
-import { Message, MessagePage, MessagesQuery, SendMessageBody } from './schemas/conversations.js'
+import {
+  Message, MessagePage, MessagesQuery, SendMessageBody
+} from './schemas/conversations.js'
 import { withTypeBox } from './validation.js'
 
 const tags = ['messages']
@@ -13,23 +15,26 @@ export default async function messageRoutes (instance: FastifyInstance) {
 
   app.get('/conversations/:id/messages', {
     // Long-polls (waitMs) bypass the cache; the participant check runs before the lookup.
-    config: { cache: { kind: 'messages', ttlSeconds: 60, scope: participantConversationScope } },
+    config: {
+      cache: { kind: 'messages', ttlSeconds: 60, scope: participantConversationScope }
+    },
     schema: {
       tags,
-      summary: 'A page of messages (newest by default); long-polls with afterSeq and waitMs',
+      summary: 'A page of messages, newest by default; long-polls with afterSeq and waitMs',
       params: IdParams,
       querystring: MessagesQuery,
       response: responses({ 200: MessagePage }, 403, 404)
     }
   }, async (request) => {
     const deps = { database: app.db, access: app.chat.access, waiter: messageWaiter(app) }
-    return await readHistory(deps, request.identity!, request.params.id, request.query, request.raw)
+    const { identity, params, query, raw } = request
+    return await readHistory(deps, identity!, params.id, query, raw)
   })
 
   app.post('/conversations/:id/messages', {
     schema: {
       tags,
-      summary: 'Send a message, as the socket\'s send does; 200 with the stored one on a resend',
+      summary: 'Send a message like the socket\'s send; a resend gets 200 and the stored one',
       params: IdParams,
       body: SendMessageBody,
       response: responses({ 200: Message, 201: Message }, 403, 404, 413)
@@ -47,5 +52,6 @@ export default async function messageRoutes (instance: FastifyInstance) {
 // The hub provides the waiter when it runs; without it a long-poll answers at once.
 function messageWaiter (app: FastifyInstance): MessageWaiter | undefined {
   if (!app.hasDecorator('messageWaiter')) return undefined
-  return (app as unknown as { messageWaiter?: MessageWaiter | null }).messageWaiter ?? undefined
+  const decorated = app as unknown as { messageWaiter?: MessageWaiter | null }
+  return decorated.messageWaiter ?? undefined
 }

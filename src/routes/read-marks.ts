@@ -16,7 +16,9 @@ export default async function readMarkRoutes (instance: FastifyInstance) {
       response: responses({ 200: ReadMark }, 403, 404)
     }
   }, async (request) => {
-    const mark = await app.chat.reads.markRead(request.identity!, request.params.id, request.body.upToSeq)
-    return { conversationId: mark.conversationId, userId: mark.userId, lastReadSeq: mark.lastReadSeq }
+    const { identity, params, body } = request
+    const { conversationId, userId, lastReadSeq } =
+      await app.chat.reads.markRead(identity!, params.id, body.upToSeq)
+    return { conversationId, userId, lastReadSeq }
   })
 }
