@@ -62,7 +62,7 @@ export interface HubStats {
   waiters: number
 }
 
-/** How long shutdown waits for clients to answer the 1001 close. */
+/** How long shutdown waits for clients to answer the 1001 close and for long-poll answers. */
 const SHUTDOWN_GRACE_MS = 2000
 
 /**
@@ -208,7 +208,7 @@ export class Hub {
   /** Closes every socket with 1001 and answers every long-poll now. */
   async shutdown (): Promise<void> {
     this.stopping = true
-    this.waiters.stop()
+    const longPollsAnswered = this.waiters.stop(SHUTDOWN_GRACE_MS)
 
     if (this.connections.size > 0) {
       const closed = new Promise<void>((resolve) => { this.allClosed = resolve })
@@ -220,6 +220,7 @@ export class Hub {
       for (const conn of this.connections) conn.ws.terminate()
     }
 
+    await longPollsAnswered
     this.options.chat.sender.off('sent', this.onSent)
     this.options.chat.reads.off('read', this.onRead)
   }

@@ -24,6 +24,7 @@ export interface WaitersDeps {
 
 interface Waiter {
   afterSeq: number
+  request: IncomingMessage
   done(): void
 }
 
@@ -49,6 +50,7 @@ export class LongPollWaiters implements MessageWaiter {
 
       const waiter: Waiter = {
         afterSeq,
+        request: rawRequest,
         done: () => {
           if (finished) return
           finished = true
@@ -85,12 +87,30 @@ export class LongPollWaiters implements MessageWaiter {
     }
   }
 
-  /** Shutdown: every pending long-poll answers now, and new ones at once. */
-  stop (): void {
+  /**
+   * Shutdown: every pending long-poll answers now, and new ones at once.
+   * Resolves when those answers are written (or after graceMs): the server
+   * closes idle connections only once, so an answer written later would
+   * hold its keep-alive connection, and the shutdown, open.
+   */
+  async stop (graceMs: number): Promise<void> {
     this.stopping = true
+
+    const requests: IncomingMessage[] = []
     for (const waiters of [...this.waiting.values()]) {
-      for (const waiter of [...waiters]) waiter.done()
+      for (const waiter of [...waiters]) {
+        requests.push(waiter.request)
+        waiter.done()
+      }
     }
+    if (requests.length === 0) return
+
+    let timer: NodeJS.Timeout | null = null
+    await Promise.race([
+      Promise.all(requests.map(answered)),
+      new Promise<void>((resolve) => { timer = this.deps.timers.timeout(resolve, graceMs) })
+    ])
+    this.deps.timers.clear(timer)
   }
 
   get size (): number {
@@ -121,4 +141,10 @@ export class LongPollWaiters implements MessageWaiter {
     this.count--
     if (waiters.size === 0) this.waiting.delete(conversationId)
   }
+}
+
+// A request emits 'close' once its response is finished (or its client gone).
+async function answered (request: IncomingMessage): Promise<void> {
+  if (request.closed || request.socket?.destroyed) return
+  await new Promise<void>((resolve) => request.once('close', () => resolve()))
 }
