@@ -50,3 +50,24 @@ test('the users of a killed instance go offline on the other within 30 s', async
     'announced once')
   t.equal(a.frames.filter((f) => f.type === 'left').length, 1)
 })
+
+test('an instance stopped with SIGTERM announces its users offline at once, once', async (t) => {
+  const cluster = await startCluster(t, { redisUrl: await redisUrlForTest(t) })
+  const [i1, i2] = cluster.nodes
+  const { conversationId } = await cluster.setupS()
+  const a = await i1.joined(t, 'coA', conversationId)
+  const k = await i2.joined(t, 'k1', conversationId)
+  await a.next((f) => f.type === 'presence' && f.userId === 'k1' && f.status === 'online')
+
+  i2.server.child.kill('SIGTERM')
+  t.equal(await i2.server.exited, 0, 'a clean exit')
+  t.equal((await k.closed).code, 1001)
+
+  await a.next((f) => f.type === 'presence' && f.status === 'offline', 5000)
+  await a.next((f) => f.type === 'left', 5000)
+  const { body } = await i1.call('adm', 'GET', '/api/websocket/stats')
+  t.same(body.instances.map((s: { instanceId: string }) => s.instanceId), ['I1'], 'it left the cluster')
+  await a.barrier()
+  t.equal(a.frames.filter((f) => f.type === 'presence' && f.status === 'offline').length, 1)
+  t.equal(a.frames.filter((f) => f.type === 'left').length, 1)
+})
