@@ -34,7 +34,7 @@ export default async function conversationRoutes (instance: FastifyInstance) {
     config: { cache: { kind: 'conversations', ttlSeconds: 600, scope: 'user' } },
     schema: {
       tags,
-      summary: 'My conversations, latest activity first, with last message, unread count',
+      summary: 'My conversations by latest activity, with last message and unread count',
       querystring: ConversationsQuery,
       response: responses({ 200: ConversationPage })
     }

@@ -6,7 +6,8 @@ import { conversations, participants, users } from '../../src/db/schema.js'
 import { buildTestApp } from '../helpers/app.js'
 
 const { app } = await buildTestApp(t)
-const company: Identity = { userId: 'coA', role: 'company', name: null, expiresAt: Date.now() + 3_600_000 }
+const expiresAt = Date.now() + 3_600_000
+const company: Identity = { userId: 'coA', role: 'company', name: null, expiresAt }
 const candidate: Identity = { ...company, userId: 'k1', role: 'candidate' }
 const stranger: Identity = { ...company, userId: 'k2', role: 'candidate' }
 
@@ -21,7 +22,11 @@ await app.db.db.insert(participants).values([
 ])
 for (let i = 1; i <= 3; i++) {
   await app.chat.store.insert({
-    conversationId: conversation.id, senderId: 'coA', content: `m${i}`, clientMsgId: `c${i}`, notifyUserId: 'k1'
+    conversationId: conversation.id,
+    senderId: 'coA',
+    content: `m${i}`,
+    clientMsgId: `c${i}`,
+    notifyUserId: 'k1'
   })
 }
 

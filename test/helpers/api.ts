@@ -15,9 +15,12 @@ export type TestUser = keyof typeof USERS
 type Method = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 
 /** Calls the app through inject as one of the conventional users. */
-export interface ApiCaller {
-  (method: Method, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>
-}
+export type ApiCaller = (
+  method: Method,
+  url: string,
+  body?: unknown,
+  headers?: Record<string, string>
+) => Promise<LightMyRequestResponse>
 
 export function caller (testApp: TestApp, user: TestUser | { sub: string, role: string }): ApiCaller {
   const { sub, role } = typeof user === 'string' ? { sub: user, role: USERS[user] } : user
@@ -58,7 +61,8 @@ export async function setupS (testApp: TestApp): Promise<SetupS> {
   await expectOk(await as.k1('GET', '/api/notifications'))
   await expectOk(await as.k2('GET', '/api/notifications'))
 
-  const job = await expectOk(await as.coA('POST', '/api/jobs', { title: 'Backend dev', description: 'x' }))
+  const posted = await as.coA('POST', '/api/jobs', { title: 'Backend dev', description: 'x' })
+  const job = await expectOk(posted)
   const conversation = await expectOk(await as.coA('POST', '/api/conversations', {
     candidateId: 'k1',
     jobId: job.id

@@ -16,7 +16,8 @@ t.test('a candidate applies once to an open job', async (t) => {
 
   t.equal(res.statusCode, 201)
   const application = res.json()
-  t.same(Object.keys(application).sort(), ['candidateId', 'createdAt', 'id', 'jobId', 'status', 'updatedAt'])
+  t.same(Object.keys(application).sort(),
+    ['candidateId', 'createdAt', 'id', 'jobId', 'status', 'updatedAt'])
   t.match(application, { jobId, candidateId: 'k1', status: 'applied' })
   t.equal(application.createdAt, new Date(application.createdAt).toISOString())
 
@@ -52,7 +53,9 @@ t.test('GET /api/company/candidates lists applicants to the company\'s own jobs'
   t.equal(all.statusCode, 200)
   t.match(all.json(), { page: 1, pageSize: 20, total: 3 })
   t.same(all.json().items.map((a: { id: string }) => a.id).slice(0, 2), [k2other.id, k2.id])
-  t.match(all.json().items[0], { jobId: other.id, jobTitle: 'Frontend dev', candidateId: 'k2', status: 'applied' })
+  t.match(all.json().items[0], {
+    jobId: other.id, jobTitle: 'Frontend dev', candidateId: 'k2', status: 'applied'
+  })
 
   const forJob = await as.coA('GET', `/api/company/candidates?jobId=${jobId}`)
   t.same(forJob.json().items.map((a: { candidateId: string }) => a.candidateId), ['k2', 'k1'])
@@ -61,7 +64,7 @@ t.test('GET /api/company/candidates lists applicants to the company\'s own jobs'
   t.same(coB.json().items.map((a: { jobId: string }) => a.jobId), [foreign.id])
 })
 
-t.test('GET /api/company/candidates: 403 foreign job or role, 404 unknown job, 400 bad query', async (t) => {
+t.test('candidates: 403 foreign job or role, 404 unknown job, 400 bad query', async (t) => {
   const cases: Array<[keyof typeof as, string, number, string]> = [
     ['coA', `/api/company/candidates?jobId=${foreign.id}`, 403, 'FORBIDDEN'],
     ['coA', `/api/company/candidates?jobId=${UNKNOWN}`, 404, 'NOT_FOUND'],
@@ -92,7 +95,7 @@ t.test('PATCH /api/applications/:id moves an application along for the owning co
   t.same(filtered.json().items.map((a: { id: string }) => a.id), [application.id])
 })
 
-t.test('PATCH /api/applications/:id: 403 not yours, 404 unknown, 400 malformed or bad status', async (t) => {
+t.test('PATCH /api/applications/:id: 403 not yours, 404 unknown, 400 bad input', async (t) => {
   const [row] = await testApp.app.db.query<{ id: string }>(
     'select id from applications where job_id = $1', [foreign.id])
   const mine = (await as.coA('GET', '/api/company/candidates')).json().items[0]

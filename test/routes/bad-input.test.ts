@@ -26,7 +26,11 @@ const ROUTES: Array<{ method: Method, url: string, body?: Record<string, unknown
   { method: 'GET', url: '/api/conversations' },
   { method: 'GET', url: `/api/conversations/${conversationId}` },
   { method: 'GET', url: `/api/conversations/${conversationId}/messages` },
-  { method: 'POST', url: `/api/conversations/${conversationId}/messages`, body: { content: 'x', clientMsgId: 'y' } },
+  {
+    method: 'POST',
+    url: `/api/conversations/${conversationId}/messages`,
+    body: { content: 'x', clientMsgId: 'y' }
+  },
   { method: 'POST', url: `/api/conversations/${conversationId}/read`, body: { upToSeq: 0 } },
   { method: 'GET', url: '/api/notifications' },
   { method: 'POST', url: '/api/notifications/read', body: { all: true } },
@@ -35,7 +39,12 @@ const ROUTES: Array<{ method: Method, url: string, body?: Record<string, unknown
 ]
 const WITH_BODY = ROUTES.filter((route) => route.body)
 
-async function raw (method: Method, url: string, options: { payload?: string, headers?: Record<string, string> } = {}) {
+interface RawOptions {
+  payload?: string
+  headers?: Record<string, string>
+}
+
+async function raw (method: Method, url: string, options: RawOptions = {}) {
   return await testApp.app.inject({
     method,
     url,
@@ -46,18 +55,26 @@ async function raw (method: Method, url: string, options: { payload?: string, he
 
 type Asserts = Pick<typeof t, 'equal'>
 
-function expectCode (t: Asserts, res: { statusCode: number, json(): { code: string } }, status: number, code: string, label: string) {
+interface Reply {
+  statusCode: number
+  json(): { code: string }
+}
+
+/** The status, the code, and a code the registry maps to that very status. */
+function expectCode (t: Asserts, res: Reply, status: number, code: string, label: string) {
   t.equal(res.statusCode, status, label)
   t.equal(res.json().code, code, label)
-  t.equal(ErrorCodes[res.json().code as keyof typeof ErrorCodes]?.statusCode, res.statusCode, `${label}: registered code`)
+  const registered = ErrorCodes[res.json().code as keyof typeof ErrorCodes]
+  t.equal(registered?.statusCode, res.statusCode, `${label}: registered code`)
 }
 
 t.test('tokens that prove nothing are 401 UNAUTHENTICATED on every route', async (t) => {
   const signer = createSigner({ key: TEST_SECRET })
+  const foreign = createSigner({ key: 'another-secret-that-is-long-enough-9876' })
   const tokens: Record<string, string | undefined> = {
     missing: undefined,
     expired: testApp.token('coA', 'company', { expiresInSeconds: -60 }),
-    'another secret': createSigner({ key: 'another-secret-that-is-long-enough-9876' })({ sub: 'coA', role: 'company', exp: hour() }),
+    'another secret': foreign({ sub: 'coA', role: 'company', exp: hour() }),
     'alg none': createSigner({ algorithm: 'none' })({ sub: 'coA', role: 'company', exp: hour() }),
     'no exp': signer({ sub: 'coA', role: 'company' }),
     'unknown role': signer({ sub: 'coA', role: 'superuser', exp: hour() }),
@@ -142,24 +159,28 @@ t.test('text PostgreSQL cannot store is 400 before it reaches the database', asy
 
   const query = await as.coA('GET', '/api/jobs?companyId=%00')
   expectCode(t, query, 400, 'BAD_REQUEST', 'NUL in a query')
-  const named = await raw('GET', '/api/notifications', {
-    headers: { authorization: `Bearer ${createSigner({ key: TEST_SECRET })({ sub: 'k9', role: 'candidate', name: 'K\u0000', exp: hour() })}` }
-  })
+  const sign = createSigner({ key: TEST_SECRET })
+  const token = sign({ sub: 'k9', role: 'candidate', name: 'K\u0000', exp: hour() })
+  const named = await raw('GET', '/api/notifications', { headers: { authorization: `Bearer ${token}` } })
   t.equal(named.statusCode, 200, 'a name that cannot be stored is dropped, not fatal')
 })
 
 t.test('a body over the limit is 413 PAYLOAD_TOO_LARGE on every route that takes one', async (t) => {
   const huge = JSON.stringify({ title: 'x', description: 'y'.repeat(300 * 1024) })
   for (const { method, url } of WITH_BODY) {
-    const res = await raw(method, url, { payload: huge, headers: { 'content-type': 'application/json' } })
+    const headers = { 'content-type': 'application/json' }
+    const res = await raw(method, url, { payload: huge, headers })
     expectCode(t, res, 413, 'PAYLOAD_TOO_LARGE', `${method} ${url}`)
   }
 })
 
 t.test('malformed ids in paths and queries are 400, unknown ids 404', async (t) => {
-  const malformed = ['x', '123', `${jobId}0`, "1' or '1'='1", '%E0%A4%A', '..%2f..%2fetc', 'a'.repeat(5000)]
+  const malformed = [
+    'x', '123', `${jobId}0`, "1' or '1'='1", '%E0%A4%A', '..%2f..%2fetc', 'a'.repeat(5000)
+  ]
   for (const id of malformed) {
-    for (const url of [`/api/jobs/${id}`, `/api/conversations/${id}`, `/api/conversations/${id}/messages`]) {
+    const urls = [`/api/jobs/${id}`, `/api/conversations/${id}`, `/api/conversations/${id}/messages`]
+    for (const url of urls) {
       const res = await raw('GET', url)
       t.ok(res.statusCode === 400 || res.statusCode === 404, `${url.slice(0, 60)} -> ${res.statusCode}`)
       t.ok(['BAD_REQUEST', 'NOT_FOUND'].includes(res.json().code))
@@ -168,8 +189,10 @@ t.test('malformed ids in paths and queries are 400, unknown ids 404', async (t) 
   expectCode(t, await raw('GET', '/api/jobs/x'), 400, 'BAD_REQUEST', 'short id')
   expectCode(t, await raw('GET', '/api/jobs/%E0%A4%A'), 400, 'BAD_REQUEST', 'bad percent-encoding')
   expectCode(t, await raw('GET', `/api/jobs/${UNKNOWN}`), 404, 'NOT_FOUND', 'unknown job')
-  expectCode(t, await raw('GET', `/api/conversations/${UNKNOWN}`), 404, 'NOT_FOUND', 'unknown conversation')
-  expectCode(t, await raw('GET', `/api/company/candidates?jobId=${UNKNOWN}`), 404, 'NOT_FOUND', 'unknown job filter')
+  const unknownConversation = await raw('GET', `/api/conversations/${UNKNOWN}`)
+  expectCode(t, unknownConversation, 404, 'NOT_FOUND', 'unknown conversation')
+  const unknownFilter = await raw('GET', `/api/company/candidates?jobId=${UNKNOWN}`)
+  expectCode(t, unknownFilter, 404, 'NOT_FOUND', 'unknown job filter')
 })
 
 t.test('odd query strings never reach a 5xx', async (t) => {

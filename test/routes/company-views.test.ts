@@ -9,7 +9,8 @@ const DAY = 86_400_000
 
 // Days are placed relative to today (UTC) so "the last 30 days" holds them.
 const today = new Date().toISOString().slice(0, 10)
-const day = (offset: number) => new Date(Date.parse(`${today}T00:00:00Z`) + offset * DAY).toISOString().slice(0, 10)
+const day = (offset: number) =>
+  new Date(Date.parse(`${today}T00:00:00Z`) + offset * DAY).toISOString().slice(0, 10)
 const at = (offset: number, time: string) => `${day(offset)}T${time}Z`
 const D0 = -5
 
@@ -60,7 +61,8 @@ const k1J2 = await apply('k1', J2, at(D0 + 2, '12:00:00'))
 const k2J2 = await apply('k2', J2, at(-45, '12:00:00'))
 await apply('k3', J2, at(D0 + 2, '13:00:00'))
 await apply('k1', JB, at(D0, '10:00:00'))
-for (const [id, status] of [[k2J1, 'reviewing'], [k3J1, 'interview'], [k1J2, 'rejected'], [k2J2, 'hired']]) {
+const moves = [[k2J1, 'reviewing'], [k3J1, 'interview'], [k1J2, 'rejected'], [k2J2, 'hired']]
+for (const [id, status] of moves) {
   await json('coA', 'PATCH', `/api/applications/${id}`, { status })
 }
 
@@ -72,8 +74,12 @@ const CA3 = await conversation('coA', 'k3')
 const CA4 = await conversation('coA', 'k1')
 const CA5 = await conversation('coA', 'k2')
 const CB1 = await conversation('coB', 'k1')
-await talk(CA1, [['k1', at(D0, '10:00:00')], ['coA', at(D0, '10:00:30')], ['k1', at(D0 + 1, '09:00:00')]])
-await talk(CA2, [['coA', at(D0, '08:00:00')], ['k2', at(D0, '11:00:00')], ['coA', at(D0 + 1, '11:00:00')]])
+await talk(CA1, [
+  ['k1', at(D0, '10:00:00')], ['coA', at(D0, '10:00:30')], ['k1', at(D0 + 1, '09:00:00')]
+])
+await talk(CA2, [
+  ['coA', at(D0, '08:00:00')], ['k2', at(D0, '11:00:00')], ['coA', at(D0 + 1, '11:00:00')]
+])
 await talk(CA3, [['k3', at(-40, '12:00:00')], ['coA', at(-40, '12:02:00')]])
 await talk(CA5, [['k2', at(D0 + 2, '15:00:00')], ['coA', at(D0 + 2, '15:05:00')]])
 await talk(CB1, [['k1', at(D0, '10:00:00')], ['coB', at(D0, '10:01:00')]])
@@ -128,14 +134,18 @@ t.test('the median covers conversations whose first candidate message is in the 
   t.equal(twoDays.json().medianFirstReplyMs, (30_000 + 86_400_000) / 2)
 
   const old = await as.coA('GET', `/api/company/analytics?from=${day(-40)}&to=${day(-40)}`)
-  t.same(old.json(), { days: [{ date: day(-40), messages: 2, applications: 0 }], medianFirstReplyMs: 120_000 })
+  t.same(old.json(), {
+    days: [{ date: day(-40), messages: 2, applications: 0 }], medianFirstReplyMs: 120_000
+  })
 
   const quiet = await as.coA('GET', `/api/company/analytics?from=${day(-60)}&to=${day(-50)}`)
   t.equal(quiet.json().medianFirstReplyMs, null)
   t.equal(quiet.json().days.length, 11)
 
   const coB = await as.coB('GET', `/api/company/analytics?from=${day(D0)}&to=${day(D0)}`)
-  t.same(coB.json(), { days: [{ date: day(D0), messages: 2, applications: 1 }], medianFirstReplyMs: 60_000 })
+  t.same(coB.json(), {
+    days: [{ date: day(D0), messages: 2, applications: 1 }], medianFirstReplyMs: 60_000
+  })
 })
 
 t.test('analytics default to the last 30 days, today included', async (t) => {

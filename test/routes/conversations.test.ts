@@ -12,8 +12,8 @@ await as.coB('GET', '/api/notifications')
 const foreignJob = (await as.coB('POST', '/api/jobs', { title: 'B job', description: 'b' })).json()
 
 async function send (user: 'coA' | 'k1' | 'k2', id: string, content: string) {
-  const res = await as[user]('POST', `/api/conversations/${id}/messages`, { content, clientMsgId: content })
-  return res.json()
+  const body = { content, clientMsgId: content }
+  return (await as[user]('POST', `/api/conversations/${id}/messages`, body)).json()
 }
 
 t.test('POST /api/conversations answers 201 when new and 200 with the existing one', async (t) => {
@@ -54,7 +54,7 @@ t.test('concurrent creates of one conversation give one row, one 201 and the sam
   t.same(rows.map((r) => r.user_id), ['coA', 'k2'])
 })
 
-t.test('POST /api/conversations: 404 unknown candidate, 400 not a candidate, 403 foreign job', async (t) => {
+t.test('opening: 404 unknown candidate, 400 not a candidate, 403 foreign job', async (t) => {
   const cases: Array<[keyof typeof as, unknown, number, string]> = [
     ['coA', { candidateId: 'nobody' }, 404, 'NOT_FOUND'],
     ['coA', { candidateId: 'coB' }, 400, 'BAD_REQUEST'],
@@ -76,7 +76,7 @@ t.test('POST /api/conversations: 404 unknown candidate, 400 not a candidate, 403
   }
 })
 
-t.test('GET /api/conversations lists mine by latest activity with last message and unread count', async (t) => {
+t.test('GET /api/conversations lists mine by latest activity, with unread counts', async (t) => {
   const solo = (await as.coB('POST', '/api/conversations', { candidateId: 'k1' })).json()
   await send('coA', conversationId, 'one')
   await send('coA', conversationId, 'two')
@@ -103,7 +103,8 @@ t.test('GET /api/conversations lists mine by latest activity with last message a
   t.same(paged.json().items.map((c: { id: string }) => c.id), [conversationId])
   t.match(paged.json(), { page: 2, pageSize: 1, total: 3 })
 
-  t.same((await as.adm('GET', '/api/conversations')).json(), { items: [], page: 1, pageSize: 20, total: 0 })
+  const none = { items: [], page: 1, pageSize: 20, total: 0 }
+  t.same((await as.adm('GET', '/api/conversations')).json(), none)
   t.equal((await as.k1('GET', '/api/conversations?pageSize=500')).statusCode, 400)
 })
 

@@ -20,8 +20,12 @@ t.test('company posts a job, candidate applies, they talk over HTTP', async (t) 
   })
   t.equal(first.statusCode, 201)
   t.equal(second.statusCode, 201)
-  t.match(first.json(), { conversationId, seq: 1, senderId: 'coA', content: 'Hello k1', clientMsgId: 'flow-1' })
-  t.match(second.json(), { conversationId, seq: 2, senderId: 'k1', content: 'Hello coA', clientMsgId: 'flow-2' })
+  t.match(first.json(), {
+    conversationId, seq: 1, senderId: 'coA', content: 'Hello k1', clientMsgId: 'flow-1'
+  })
+  t.match(second.json(), {
+    conversationId, seq: 2, senderId: 'k1', content: 'Hello coA', clientMsgId: 'flow-2'
+  })
 
   const page = await as.k1('GET', `/api/conversations/${conversationId}/messages`)
   t.equal(page.statusCode, 200)

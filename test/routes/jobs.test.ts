@@ -15,13 +15,14 @@ async function postJob (title: string, user: 'coA' | 'coB' = 'coA') {
 }
 
 t.test('POST /api/jobs creates a job for the company and answers 201 with it', async (t) => {
-  const res = await as.coA('POST', '/api/jobs', { title: 'Backend dev', description: 'x', location: 'Lyon' })
+  const body = { title: 'Backend dev', description: 'x', location: 'Lyon' }
+  const res = await as.coA('POST', '/api/jobs', body)
 
   t.equal(res.statusCode, 201)
   const job = res.json()
   t.same(Object.keys(job).sort(),
     ['companyId', 'createdAt', 'description', 'id', 'location', 'status', 'title', 'updatedAt'])
-  t.match(job, { companyId: 'coA', title: 'Backend dev', description: 'x', location: 'Lyon', status: 'open' })
+  t.match(job, { ...body, companyId: 'coA', status: 'open' })
   t.match(job.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
   t.equal(job.createdAt, new Date(job.createdAt).toISOString())
   t.equal(job.updatedAt, job.createdAt)
@@ -127,7 +128,9 @@ t.test('PATCH /api/jobs/:id changes the owner\'s job', async (t) => {
     title: 'final', description: 'longer', location: 'Paris', status: 'closed'
   })
   t.equal(res.statusCode, 200)
-  t.match(res.json(), { id: job.id, title: 'final', description: 'longer', location: 'Paris', status: 'closed' })
+  t.match(res.json(), {
+    id: job.id, title: 'final', description: 'longer', location: 'Paris', status: 'closed'
+  })
   t.equal(res.json().createdAt, job.createdAt)
   t.ok(res.json().updatedAt > job.updatedAt)
 
@@ -146,7 +149,8 @@ t.test('PATCH /api/jobs/:id: 403 not yours, 404 unknown, 400 malformed or bad bo
   t.equal((await as.coA('PATCH', `/api/jobs/${UNKNOWN}`, change)).json().code, 'NOT_FOUND')
   t.equal((await as.coA('PATCH', '/api/jobs/123', change)).json().code, 'BAD_REQUEST')
 
-  for (const body of [{}, { status: 'archived' }, { title: '' }, { companyId: 'coB' }, { title: null }]) {
+  const bad = [{}, { status: 'archived' }, { title: '' }, { companyId: 'coB' }, { title: null }]
+  for (const body of bad) {
     const res = await as.coA('PATCH', `/api/jobs/${job.id}`, body)
     t.equal(res.statusCode, 400, JSON.stringify(body))
   }
@@ -154,11 +158,13 @@ t.test('PATCH /api/jobs/:id: 403 not yours, 404 unknown, 400 malformed or bad bo
   t.equal((await as.k1('GET', `/api/jobs/${job.id}`)).json().title, 'guarded')
 })
 
-t.test('DELETE /api/jobs/:id removes the job and its applications, keeps its conversations', async (t) => {
+t.test('DELETE /api/jobs/:id removes the job and its applications, keeps conversations', async (t) => {
   const job = await postJob('short lived')
   const applied = await as.k1('POST', `/api/jobs/${job.id}/applications`)
-  const conversation = (await as.coA('POST', '/api/conversations', { candidateId: 'k1', jobId: job.id })).json()
-  await as.coA('POST', `/api/conversations/${conversation.id}/messages`, { content: 'hi', clientMsgId: 'd1' })
+  const opened = await as.coA('POST', '/api/conversations', { candidateId: 'k1', jobId: job.id })
+  const conversation = opened.json()
+  const messagesUrl = `/api/conversations/${conversation.id}/messages`
+  await as.coA('POST', messagesUrl, { content: 'hi', clientMsgId: 'd1' })
 
   t.equal((await as.coB('DELETE', `/api/jobs/${job.id}`)).statusCode, 403)
   t.equal((await as.k1('DELETE', `/api/jobs/${job.id}`)).statusCode, 403)
@@ -171,12 +177,13 @@ t.test('DELETE /api/jobs/:id removes the job and its applications, keeps its con
 
   t.equal((await as.k1('GET', `/api/jobs/${job.id}`)).statusCode, 404)
   t.equal((await as.coA('DELETE', `/api/jobs/${job.id}`)).statusCode, 404)
-  const rows = await testApp.app.db.query('select id from applications where id = $1', [applied.json().id])
+  const rows = await testApp.app.db.query(
+    'select id from applications where id = $1', [applied.json().id])
   t.equal(rows.length, 0)
 
   const kept = await as.k1('GET', `/api/conversations/${conversation.id}`)
   t.equal(kept.statusCode, 200)
   t.match(kept.json(), { id: conversation.id, jobId: null, lastSeq: 1 })
-  const messages = await as.k1('GET', `/api/conversations/${conversation.id}/messages`)
+  const messages = await as.k1('GET', messagesUrl)
   t.same(messages.json().items.map((m: { content: string }) => m.content), ['hi'])
 })
