@@ -127,9 +127,9 @@ export class Hub {
     chat.reads.on('read', this.onRead)
   }
 
-  /** Takes a socket just upgraded, authenticated already or not. */
-  accept (ws: WebSocket): Connection {
-    const conn = new Connection(ws, this.options.limits.maxBufferedBytes, this.log)
+  /** Takes a socket just upgraded, authenticated already or not; logs with the upgrade's logger. */
+  accept (ws: WebSocket, log: FastifyBaseLogger = this.log): Connection {
+    const conn = new Connection(ws, this.options.limits.maxBufferedBytes, log)
     this.connections.add(conn)
     if (!this.heartbeat) {
       this.heartbeat = this.timers.interval(() => this.beat(), this.options.limits.heartbeatMs)

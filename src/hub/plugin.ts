@@ -72,7 +72,7 @@ async function hubPlugin (app: FastifyInstance) {
     config: { rateLimit: false },
     preValidation: authenticateUpgrade
   }, (socket, request) => {
-    openSession(hub, socket, request.identity)
+    openSession(hub, socket, request.identity, request.log)
   })
 
   await app.register(adminRoutes, { prefix: '/api/websocket', hub, clusterStats, queries })

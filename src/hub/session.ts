@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify'
 import type WebSocket from 'ws'
 import type { Identity } from '../auth/identity.js'
 import type { Connection } from './connection.js'
@@ -14,8 +15,13 @@ const SOCKET_LISTENERS = 3
  * Starts the life of an upgraded socket. With an identity from the upgrade
  * it is made ready at once; without, it waits for an `auth` frame.
  */
-export function openSession (hub: Hub, ws: WebSocket, identity: Identity | null): Connection {
-  const conn = hub.accept(ws)
+export function openSession (
+  hub: Hub,
+  ws: WebSocket,
+  identity: Identity | null,
+  log: FastifyBaseLogger
+): Connection {
+  const conn = hub.accept(ws, log)
 
   const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
     receiveFrame(hub, conn, data as Buffer, isBinary)

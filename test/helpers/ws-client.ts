@@ -87,7 +87,7 @@ export class TestSocket {
 
   /** Sends a frame with a fresh id and resolves with its ack or error. */
   async request (frame: Frame, timeoutMs = 5000): Promise<Frame> {
-    const id = frame.id ?? `r${++this.counter}`
+    const id = frame.id ?? `auto-${++this.counter}`
     this.send({ ...frame, id })
     return await this.next((f) => (f.type === 'ack' || f.type === 'error' || f.type === 'pong') && f.id === id, timeoutMs)
   }

@@ -118,7 +118,7 @@ t.test('a recorded role mismatch in the first frame is refused like a bad token'
 t.test('auth again refreshes for the same user and role only', async (t) => {
   const s = await TestSocket.ready(t, baseUrl, fx.tokenOf('coA'))
 
-  t.same(await s.request({ type: 'auth', token: fx.tokenOf('coA') }), { type: 'ack', id: 'r1' })
+  t.same(await s.request({ type: 'auth', id: 'again', token: fx.tokenOf('coA') }), { type: 'ack', id: 'again' })
 
   const otherUser = await s.request({ type: 'auth', token: fx.tokenOf('coB') })
   t.equal(otherUser.code, 'FORBIDDEN')
