@@ -39,19 +39,22 @@ where c.company_id = $1 and exists (
 )
 `
 
+// Conversations read to the end are skipped without touching their messages.
 const UNREAD_MESSAGES = `
 select count(*)::int as n
 from conversation_participants p
+join conversations c on c.id = p.conversation_id and c.last_seq > p.last_read_seq
 join messages m on m.conversation_id = p.conversation_id
   and m.seq > p.last_read_seq and m.sender_id <> p.user_id
 where p.user_id = $1
 `
 
+// A conversation quiet since the start of the range has nothing in it: skipped.
 const MESSAGES_PER_DAY = `
 select to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD') as day, count(*)::int as n
 from conversations c
 join messages m on m.conversation_id = c.id
-where c.company_id = $1
+where c.company_id = $1 and c.last_activity_at >= $2::timestamptz
   and m.created_at >= $2::timestamptz and m.created_at < $3::timestamptz
 group by 1
 `
@@ -72,12 +75,14 @@ group by 1
  */
 const MEDIAN_FIRST_REPLY = `
 with asked as (
-  select distinct on (m.conversation_id)
-    m.conversation_id, m.seq, m.created_at, c.company_id
+  select c.id as conversation_id, c.company_id, f.seq, f.created_at
   from conversations c
-  join messages m on m.conversation_id = c.id and m.sender_id = c.candidate_id
-  where c.company_id = $1
-  order by m.conversation_id, m.seq
+  cross join lateral (
+    select m.seq, m.created_at from messages m
+    where m.conversation_id = c.id and m.sender_id = c.candidate_id
+    order by m.seq limit 1
+  ) f
+  where c.company_id = $1 and c.last_activity_at >= $2::timestamptz
 ),
 replied as (
   select (extract(epoch from (r.created_at - a.created_at)) * 1000)::float8 as delay_ms

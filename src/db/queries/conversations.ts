@@ -27,31 +27,41 @@ export interface OpenConversation {
 /*
  * A user's conversations as they see them: the last message (seq = lastSeq)
  * and the count of the other participant's messages above their read mark.
+ * The conversations are chosen first (`chosen` filters, orders and limits
+ * them), so the last message and the count are looked up for those alone.
  */
-const VIEW_SELECT = `
-select c.id, c.company_id, c.candidate_id, c.job_id, c.last_seq, c.created_at,
+function viewQuery (chosen: string): string {
+  return `
+with mine as (
+  select c.id, c.company_id, c.candidate_id, c.job_id, c.last_seq, c.created_at,
+    c.last_activity_at, p.user_id, p.last_read_seq
+  from conversation_participants p
+  join conversations c on c.id = p.conversation_id
+  ${chosen}
+)
+select mine.*,
   m.id as m_id, m.seq as m_seq, m.sender_id as m_sender_id, m.content as m_content,
   m.client_msg_id as m_client_msg_id, m.created_at as m_created_at,
   (select count(*)::int from messages u
-    where u.conversation_id = c.id and u.seq > p.last_read_seq
-      and u.sender_id <> p.user_id) as unread_count
-from conversation_participants p
-join conversations c on c.id = p.conversation_id
-left join messages m on m.conversation_id = c.id and m.seq = c.last_seq
+    where u.conversation_id = mine.id and u.seq > mine.last_read_seq
+      and u.sender_id <> mine.user_id) as unread_count
+from mine
+left join lateral (
+  select * from messages m where m.conversation_id = mine.id and m.seq = mine.last_seq
+) m on true
+order by mine.last_activity_at desc, mine.id desc
 `
+}
 
-const LIST_MINE = `${VIEW_SELECT}
-where p.user_id = $1
-order by c.last_activity_at desc, c.id desc
-limit $2 offset $3
-`
+const LIST_MINE = viewQuery(`
+  where p.user_id = $1
+  order by c.last_activity_at desc, c.id desc
+  limit $2 offset $3`)
+
+const ONE_OF_MINE = viewQuery('where p.user_id = $1 and c.id = $2::uuid')
 
 const COUNT_MINE =
   'select count(*)::int as total from conversation_participants where user_id = $1'
-
-const ONE_OF_MINE = `${VIEW_SELECT}
-where p.user_id = $1 and c.id = $2::uuid
-`
 
 /**
  * The company's conversation with a candidate about a job (or about no job),
