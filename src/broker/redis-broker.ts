@@ -58,7 +58,8 @@ export class RedisBroker implements Broker {
     this.subscriber.on('close', this.subscriberOnClose)
     this.subscriber.on('message', this.subscriberOnMessage)
 
-    this.log.info({ origin: this.origin, instanceId: options.instanceId }, 'redis broker started')
+    const { instanceId } = options
+    this.log.info({ origin: this.origin, instanceId }, 'redis broker started')
   }
 
   get connected (): boolean {
@@ -71,7 +72,9 @@ export class RedisBroker implements Broker {
 
     let timer: NodeJS.Timeout | undefined
     const connected = new Promise<void>((resolve) => this.waiters.push(resolve))
-    const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) })
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs)
+    })
     await Promise.race([connected, timeout])
     clearTimeout(timer)
     return this.connected
@@ -135,7 +138,8 @@ export class RedisBroker implements Broker {
     }
 
     const payload = this.origin + JSON.stringify(event)
-    this.link.command.publish(this.channelPrefix + channel, payload).catch(this.publishOnError)
+    this.link.command.publish(this.channelPrefix + channel, payload)
+      .catch(this.publishOnError)
   }
 
   private deliver (channel: string, event: BrokerEvent): void {
@@ -154,7 +158,7 @@ export class RedisBroker implements Broker {
     this.log.debug({ err }, 'redis publish unconfirmed')
   }
 
-  private readonly subscriberOnMessage = (redisChannel: string, payload: string): void => {
+  private readonly subscriberOnMessage = (redisChannel: string, payload: string) => {
     if (payload.startsWith(this.origin)) return
 
     const channel = redisChannel.slice(this.channelPrefix.length)
@@ -222,7 +226,8 @@ export class RedisBroker implements Broker {
     clearTimeout(this.retryTimer)
 
     this.retryTimer = setTimeout(() => {
-      if (this.subscriber.status === 'ready' && !this.closed) void this.restore(++this.generation)
+      if (this.subscriber.status !== 'ready' || this.closed) return
+      void this.restore(++this.generation)
     }, RESTORE_RETRY_MS)
     this.retryTimer.unref()
   }
@@ -231,7 +236,8 @@ export class RedisBroker implements Broker {
 async function withTimeout<T> (promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+    const fail = () => reject(new Error(`no answer within ${timeoutMs} ms`))
+    timer = setTimeout(fail, timeoutMs)
   })
 
   try {

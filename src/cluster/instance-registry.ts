@@ -89,7 +89,8 @@ export class InstanceRegistry {
     const now = new Date().toISOString()
     const namespaces = this.parts.flatMap(({ sets }) =>
       [sets.names.inst, sets.names.global, sets.names.groups, sets.names.seen])
-    const args = [this.keys.instances, this.keys.alivePrefix, this.keys.statsPrefix, now, ...namespaces]
+    const { instances, alivePrefix, statsPrefix } = this.keys
+    const args = [instances, alivePrefix, statsPrefix, now, ...namespaces]
 
     let reply: [string[], ...string[][]]
     try {
@@ -100,31 +101,40 @@ export class InstanceRegistry {
     }
 
     const [dead, ...downs] = reply
-    if (dead.length > 0) this.log.warn({ instances: dead }, 'instances stopped answering; removed')
+    const crashed = dead.filter((id) => id !== this.instanceId)
+    if (crashed.length > 0) {
+      this.log.warn({ instances: crashed }, 'instances stopped answering; removed')
+    }
+
     this.parts.forEach((part, i) => {
-      if (downs[i].length > 0) part.announce({ ups: [], downs: downs[i].map(parseField) }, now)
+      if (downs[i].length === 0) return
+      part.announce({ ups: [], downs: downs[i].map(parseField) }, now)
     })
   }
 
   private async renew (): Promise<void> {
     if (this.link.command.status !== 'ready') return
 
+    const { alivePrefix, instances, epoch: epochKey } = this.keys
     const args = [
-      this.keys.alivePrefix + this.instanceId, this.ttlMs, this.keys.instances, this.instanceId,
-      this.keys.epoch, randomBytes(8).toString('hex')
+      alivePrefix + this.instanceId, this.ttlMs, instances, this.instanceId,
+      epochKey, randomBytes(8).toString('hex')
     ]
-    let expired: number, epoch: string
+    let reply: unknown
     try {
-      [expired, epoch] = await HEARTBEAT.run(this.link.command, [], args) as [number, string]
+      reply = await HEARTBEAT.run(this.link.command, [], args)
     } catch (err) {
       this.log.debug({ err }, 'heartbeat failed')
       return
     }
+    const [expired, epoch] = reply as [number, string]
 
     // After Redis lost its data nobody knows the earlier state, so the
     // rebuilt share changes nothing anyone could see: it is not announced.
     const dataLost = epoch !== this.epoch
-    if (dataLost && this.epoch !== null) this.log.warn('redis lost the cluster state; writing this instance\'s share back')
+    if (dataLost && this.epoch !== null) {
+      this.log.warn('redis lost the cluster state; writing this instance\'s share back')
+    }
     this.epoch = epoch
 
     for (const part of this.parts) {
@@ -132,7 +142,8 @@ export class InstanceRegistry {
 
       const now = new Date().toISOString()
       const change = await part.sets.sync(now)
-      if (!dataLost && change.ups.length + change.downs.length > 0) part.announce(change, now)
+      const changed = change.ups.length + change.downs.length > 0
+      if (changed && !dataLost) part.announce(change, now)
     }
   }
 

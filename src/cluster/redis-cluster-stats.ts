@@ -63,7 +63,7 @@ export class RedisClusterStats implements ClusterStats {
     if (ids.length === 0) return []
 
     const values = await redis.mget(ids.map((id) => this.options.keys.statsPrefix + id))
-    return values.flatMap((value) => value === null ? [] : [JSON.parse(value) as InstanceStats])
+    return values.flatMap((value) => value === null ? [] : [parseStats(value)])
   }
 
   // Redis may have lost the figures while it was away.
@@ -82,6 +82,12 @@ export class RedisClusterStats implements ClusterStats {
 
     this.written = figures
     this.writtenAt = now
-    redis.set(this.key, figures, 'PX', this.options.ttlMs).catch(() => { this.written = '' })
+    redis.set(this.key, figures, 'PX', this.options.ttlMs).catch(() => {
+      this.written = ''
+    })
   }
+}
+
+function parseStats (value: string): InstanceStats {
+  return JSON.parse(value) as InstanceStats
 }

@@ -38,7 +38,11 @@ export function announceMembership (broker: Broker): Announce {
     const publish = (event: MembershipEvent) =>
       broker.publish(channels.conversation(event.conversationId), event)
 
-    for (const { group, member } of downs) publish({ type: 'left', conversationId: group, userId: member })
-    for (const { group, member } of ups) publish({ type: 'joined', conversationId: group, userId: member })
+    for (const { group, member } of downs) {
+      publish({ type: 'left', conversationId: group, userId: member })
+    }
+    for (const { group, member } of ups) {
+      publish({ type: 'joined', conversationId: group, userId: member })
+    }
   }
 }

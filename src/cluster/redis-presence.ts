@@ -56,7 +56,11 @@ export function announcePresence (broker: Broker): Announce {
   return ({ ups, downs }, at) => {
     const publish = (event: EveryoneEvent) => broker.publish(channels.everyone(), event)
 
-    for (const { member } of downs) publish({ type: 'presence', userId: member, status: 'offline', lastSeenAt: at })
-    for (const { member } of ups) publish({ type: 'presence', userId: member, status: 'online' })
+    for (const { member: userId } of downs) {
+      publish({ type: 'presence', userId, status: 'offline', lastSeenAt: at })
+    }
+    for (const { member: userId } of ups) {
+      publish({ type: 'presence', userId, status: 'online' })
+    }
   }
 }

@@ -60,7 +60,8 @@ export class RedisSendBudget implements SendBudget {
     const token = this.tokenPrefix + String(++this.counter)
     let reply: unknown
     try {
-      reply = await TAKE.run(this.link.command, [this.key(userId)], [this.limit, this.windowMs, token])
+      const args = [this.limit, this.windowMs, token]
+      reply = await TAKE.run(this.link.command, [this.key(userId)], args)
     } catch {
       return await this.takeLocally(userId)
     }

@@ -15,7 +15,9 @@ import { LuaScript } from '../redis/lua-script.js'
  */
 const COMMON = `
 local function namespace (at)
-  return { inst = ARGV[at], global = ARGV[at + 1], groups = ARGV[at + 2], seen = ARGV[at + 3] }
+  return {
+    inst = ARGV[at], global = ARGV[at + 1], groups = ARGV[at + 2], seen = ARGV[at + 3]
+  }
 end
 
 local function split (field)
@@ -28,7 +30,9 @@ local function up (ns, field)
   local key = ns.global .. group
   if redis.call('HINCRBY', key, member, 1) ~= 1 then return false end
 
-  if ns.groups ~= '' and redis.call('HLEN', key) == 1 then redis.call('SADD', ns.groups, group) end
+  if ns.groups ~= '' and redis.call('HLEN', key) == 1 then
+    redis.call('SADD', ns.groups, group)
+  end
   if ns.seen ~= '' then redis.call('HDEL', ns.seen, member) end
   return true
 end
@@ -40,7 +44,9 @@ local function down (ns, field, now)
   if left > 0 then return false end
 
   redis.call('HDEL', key, member)
-  if ns.groups ~= '' and redis.call('EXISTS', key) == 0 then redis.call('SREM', ns.groups, group) end
+  if ns.groups ~= '' and redis.call('EXISTS', key) == 0 then
+    redis.call('SREM', ns.groups, group)
+  end
   if left < 0 then return false end
 
   if ns.seen ~= '' then redis.call('HSET', ns.seen, member, now) end
@@ -55,7 +61,7 @@ if redis.call('SADD', ns.inst .. ARGV[5], ARGV[6]) == 0 then return 0 end
 return up(ns, ARGV[6]) and 1 or 0
 `)
 
-/** ARGV: namespace, instance id, field, now. Returns 1 when no holder is left anywhere. */
+/** ARGV: namespace, instance id, field, now. Returns 1 when no holder is left. */
 export const REMOVE = new LuaScript(`${COMMON}
 local ns = namespace(1)
 if redis.call('SREM', ns.inst .. ARGV[5], ARGV[6]) == 1 then

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis'
 import type { RedisLink } from '../redis/link.js'
 import type { LuaScript } from '../redis/lua-script.js'
 import { ADD, REMOVE, SYNC } from './shared-sets-lua.js'
@@ -68,7 +69,8 @@ export class SharedSets {
   async has (group: string, member: string): Promise<boolean> {
     if (this.holdsLocally(group, member)) return true
 
-    const reply = await this.query(async (redis) => await redis.hexists(this.names.global + group, member))
+    const key = this.names.global + group
+    const reply = await this.query(async (redis) => await redis.hexists(key, member))
     return reply === 1
   }
 
@@ -76,20 +78,24 @@ export class SharedSets {
   async present (group: string, members: readonly string[]): Promise<string[]> {
     if (members.length === 0) return []
 
-    const reply = await this.query(async (redis) => await redis.hmget(this.names.global + group, ...members))
-    if (reply === undefined) return members.filter((member) => this.holdsLocally(group, member))
-    return members.filter((member, i) => reply[i] !== null || this.holdsLocally(group, member))
+    const key = this.names.global + group
+    const reply = await this.query(async (redis) => await redis.hmget(key, ...members))
+    const here = (member: string) => this.holdsLocally(group, member)
+    if (reply === undefined) return members.filter(here)
+    return members.filter((member, i) => reply[i] !== null || here(member))
   }
 
   async members (group: string): Promise<string[]> {
     const local = [...this.held.get(group) ?? []]
-    const reply = await this.query(async (redis) => await redis.hkeys(this.names.global + group))
+    const key = this.names.global + group
+    const reply = await this.query(async (redis) => await redis.hkeys(key))
     return reply === undefined ? local : [...new Set([...reply, ...local])]
   }
 
   /** When the member last left its group (only for namespaces that keep it). */
   async lastSeen (member: string): Promise<string | undefined> {
-    const reply = await this.query(async (redis) => await redis.hget(this.names.seen, member))
+    const key = this.names.seen
+    const reply = await this.query(async (redis) => await redis.hget(key, member))
     return reply ?? undefined
   }
 
@@ -107,9 +113,11 @@ export class SharedSets {
     }
 
     this.dirty = false
-    const reply = await this.run(SYNC, [this.instanceId, now, ...fields]) as [string[], string[]] | undefined
+    const reply = await this.run(SYNC, [this.instanceId, now, ...fields])
     if (reply === undefined) return { ups: [], downs: [] }
-    return { ups: reply[0].map(parseField), downs: reply[1].map(parseField) }
+
+    const [ups, downs] = reply as [string[], string[]]
+    return { ups: ups.map(parseField), downs: downs.map(parseField) }
   }
 
   /** Forgets this instance's share in process (the registry reaps it in Redis). */
@@ -132,7 +140,7 @@ export class SharedSets {
     }
   }
 
-  private async query<T> (read: (redis: RedisLink['command']) => Promise<T>): Promise<T | undefined> {
+  private async query<T> (read: (redis: Redis) => Promise<T>): Promise<T | undefined> {
     if (this.link.command.status !== 'ready') return undefined
     return await read(this.link.command).catch(() => undefined)
   }

@@ -52,7 +52,8 @@ async function clusterPlugin (app: FastifyInstance) {
     kind: 'redis' as const,
     presence: new RedisPresence(presenceSets),
     membership: new RedisMembership(joinSets),
-    stats: (local: () => InstanceStats) => new RedisClusterStats({ link, log: app.log, keys, instanceId, local })
+    stats: (local: () => InstanceStats) =>
+      new RedisClusterStats({ link, log: app.log, keys, instanceId, local })
   })
 
   await registry.start()

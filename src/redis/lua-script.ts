@@ -12,7 +12,7 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex')
   }
 
-  async run (client: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
+  async run (client: Redis, keys: string[], args: Array<string | number>) {
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args)
     } catch (err) {

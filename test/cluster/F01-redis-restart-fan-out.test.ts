@@ -28,7 +28,8 @@ test('F01: after Redis restarts empty, fan-out resumes once per message, in orde
 
   // Steps 4 and 5: the send happens while Redis is down.
   await redis.stop()
-  const during = await a.request({ type: 'send', conversationId: C, content: 'during', clientMsgId: 'b01-2' }, 2000)
+  const duringFrame = { type: 'send', conversationId: C, content: 'during', clientMsgId: 'b01-2' }
+  const during = await a.request(duringFrame, 2000)
   t.equal(during.type, 'ack', 'step 5 is acked within 2 s')
   t.equal(during.result.message.seq, n + 1, 'PostgreSQL commits without Redis')
   await sleep(3000)
@@ -56,7 +57,8 @@ test('F01: after Redis restarts empty, fan-out resumes once per message, in orde
   const rejoined = await k.ok({ type: 'join', conversationId: C, afterSeq: n })
   t.equal(rejoined.truncated, false)
   await k.barrier()
-  const replay = k.frames.slice(framesBefore).filter((f) => f.type === 'message').map((f) => f.message.seq)
+  const replay = k.frames.slice(framesBefore)
+    .filter((f) => f.type === 'message').map((f) => f.message.seq)
   t.same(replay, [n + 1, n + 2, n + 3], 'step 8 replays n+1..n+3 once each, in order')
 
   // Step 9, within 30 s of Redis coming back.

@@ -16,7 +16,8 @@ test('F04: one send budget per user across sockets, HTTP and instances', async (
   const windowStart = Date.now()
   const limited: Array<{ at: number, retryAfterMs: number }> = []
   const answerTo = async (socket: TestSocket, id: string) => {
-    const answer = await socket.next((f) => f.id === id && (f.type === 'ack' || f.type === 'error'), 10_000)
+    const isAnswer = (f: Frame) => f.id === id && (f.type === 'ack' || f.type === 'error')
+    const answer = await socket.next(isAnswer, 10_000)
     if (answer.type === 'error' && answer.code === 'RATE_LIMITED') {
       limited.push({ at: Date.now(), retryAfterMs: answer.retryAfterMs })
     }
@@ -39,7 +40,8 @@ test('F04: one send budget per user across sockets, HTTP and instances', async (
   const answers = await Promise.all(ids.map(async ([socket, id]) => await answerTo(socket, id)))
 
   // Step 3.
-  const http = await i2.call('coA', 'POST', `/api/conversations/${C}/messages`, { content: 'http', clientMsgId: 'a-http' })
+  const http = await i2.call('coA', 'POST', `/api/conversations/${C}/messages`,
+    { content: 'http', clientMsgId: 'a-http' })
 
   for (const [socket, id] of ids) {
     t.equal(socket.frames.filter((f) => f.id === id).length, 1, `exactly one answer to ${id}`)

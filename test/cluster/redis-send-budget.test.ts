@@ -11,7 +11,9 @@ interface Teardown { teardown(fn: () => unknown): void }
 const log = Fastify({ logger: false }).log
 
 /** One instance's budget with its own connection to Redis. */
-async function startBudget (t: Teardown, url: string, prefix: string, limit: number, windowMs?: number) {
+async function startBudget (
+  t: Teardown, url: string, prefix: string, limit: number, windowMs?: number
+) {
   const link = new RedisLink({ url, prefix, log })
   t.teardown(async () => { await link.close() })
   await link.waitUntilUp(5000)

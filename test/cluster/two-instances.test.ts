@@ -45,7 +45,9 @@ test('two instances act as one service', async (t) => {
       await socket.barrier()
     }
     await k1.barrier()
-    for (const [i, socket] of sockets.entries()) t.same(seqs(socket), all, `socket ${i}: 1..16 once each, in order`)
+    for (const [i, socket] of sockets.entries()) {
+      t.same(seqs(socket), all, `socket ${i}: 1..16 once each, in order`)
+    }
     t.same(sockets.map((s) => s.frames.filter((f) => f.type === 'notification').length), [0, 0, 0, 0],
       'no notification for users with a socket joined')
   })
@@ -123,15 +125,20 @@ test('two instances act as one service', async (t) => {
     const kOn2 = await i2.socket(t, 'k1')
     const other = await i2.socket(t, 'k2')
 
-    const sent = await i2.call('adm', 'POST', '/api/websocket/send-to-user', { userId: 'k1', payload: { n: 1 } })
+    const sent = await i2.call('adm', 'POST', '/api/websocket/send-to-user',
+      { userId: 'k1', payload: { n: 1 } })
     t.same(sent.body, { userId: 'k1', online: true })
-    for (const socket of [kOn1, kOn2]) t.same((await socket.next((f) => f.type === 'broadcast')).payload, { n: 1 })
+    for (const socket of [kOn1, kOn2]) {
+      t.same((await socket.next((f) => f.type === 'broadcast')).payload, { n: 1 })
+    }
 
     await i2.call('adm', 'POST', '/api/websocket/broadcast', { payload: { n: 2 }, conversationId })
     t.same((await a.next((f) => f.type === 'broadcast' && f.payload.n === 2)).payload, { n: 2 })
 
     await i1.call('adm', 'POST', '/api/websocket/broadcast', { payload: { n: 3 } })
-    for (const socket of [a, kOn1, kOn2, other]) await socket.next((f) => f.type === 'broadcast' && f.payload.n === 3)
+    for (const socket of [a, kOn1, kOn2, other]) {
+      await socket.next((f) => f.type === 'broadcast' && f.payload.n === 3)
+    }
     await other.barrier()
     t.same(other.frames.filter((f) => f.type === 'broadcast').map((f) => f.payload.n), [3],
       'k2 got only the broadcast to everyone')

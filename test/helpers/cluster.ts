@@ -55,7 +55,8 @@ export interface ClusterOptions {
 export async function startCluster (t: Teardown, options: ClusterOptions = {}): Promise<Cluster> {
   const database = await freshDatabaseUrl(process.env.DATABASE_URL ?? MACHINE_POSTGRES)
     .catch((err: Error) => {
-      throw new Error(`cluster tests need PostgreSQL (DATABASE_URL or ${MACHINE_POSTGRES}): ${err.message}`)
+      const wanted = `DATABASE_URL or ${MACHINE_POSTGRES}`
+      throw new Error(`cluster tests need PostgreSQL (${wanted}): ${err.message}`)
     })
   const databaseUrl = database.url!
   const prefix = `t${randomBytes(4).toString('hex')}:`
@@ -95,7 +96,9 @@ export async function startCluster (t: Teardown, options: ClusterOptions = {}): 
   }
 }
 
-function clusterNode (instanceId: string, server: ServerProcess, tokenOf: (user: TestUser) => string): ClusterNode {
+function clusterNode (
+  instanceId: string, server: ServerProcess, tokenOf: (user: TestUser) => string
+): ClusterNode {
   const node: ClusterNode = {
     instanceId,
     baseUrl: server.baseUrl,
@@ -106,7 +109,8 @@ function clusterNode (instanceId: string, server: ServerProcess, tokenOf: (user:
       await socket.ok({ type: 'join', conversationId })
       return socket
     },
-    call: async (user, method, url, body) => await call(server.baseUrl, user && tokenOf(user), method, url, body),
+    call: async (user, method, url, body) =>
+      await call(server.baseUrl, user && tokenOf(user), method, url, body),
     kill: async () => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL')
       await server.exited
@@ -135,7 +139,8 @@ export async function call (
 async function setupS (node: ClusterNode) {
   await expectOk(node.call('k1', 'GET', '/api/notifications'))
   await expectOk(node.call('k2', 'GET', '/api/notifications'))
-  const job = await expectOk(node.call('coA', 'POST', '/api/jobs', { title: 'Backend dev', description: 'x' }))
+  const job = await expectOk(node.call('coA', 'POST', '/api/jobs',
+    { title: 'Backend dev', description: 'x' }))
   const conversation = await expectOk(node.call('coA', 'POST', '/api/conversations', {
     candidateId: 'k1',
     jobId: job.id

@@ -91,7 +91,9 @@ async function waitUntilAnswering (url: string): Promise<void> {
   const deadline = Date.now() + 10_000
 
   while (Date.now() < deadline) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+    const probe = new Redis(url, {
+      lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null
+    })
     probe.on('error', () => {})
     try {
       await probe.connect()
