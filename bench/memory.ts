@@ -4,7 +4,9 @@ import { createBenchDatabase, type BenchDatabase } from './lib/database.js'
 import type { ServerProcess } from './lib/processes.js'
 import { printJson, printTable, progress, type Row } from './lib/report.js'
 import { median, ratio, round } from './lib/stats.js'
-import { startBare, startProduct, startSocketIo, type TargetContext } from './lib/targets.js'
+import {
+  startBare, startProduct, startSocketIo, type TargetContext
+} from './lib/targets.js'
 import { LoadFleet } from './ws/fleet.js'
 import type { SocketPlan } from './ws/ipc.js'
 import { planSockets, populate } from './ws/population.js'
@@ -40,7 +42,9 @@ export async function runMemory (context: TargetContext, options: MemoryOptions)
     printJson({ bench: 'memory', target, sockets: options.sockets, ...measured })
   }
 
-  printTable('Memory per idle authenticated socket joined to a conversation (target ≤ 1.15× bare)', rows)
+  const title = 'Memory per idle authenticated socket joined to a conversation ' +
+    '(target ≤ 1.15× bare)'
+  printTable(title, rows)
   if (perSocket.product && perSocket.bare) {
     const productVsBare = ratio(perSocket.product, perSocket.bare)
     printJson({ bench: 'memory-ratio', productVsBare })
@@ -48,7 +52,11 @@ export async function runMemory (context: TargetContext, options: MemoryOptions)
   }
 }
 
-async function measureTarget (context: TargetContext, target: string, options: MemoryOptions) {
+async function measureTarget (
+  context: TargetContext,
+  target: string,
+  options: MemoryOptions
+) {
   const conversations = Math.ceil((options.sockets + options.warmSockets) / 2)
   const population = populate({ name: 'memory', conversations, membersPerConversation: 2 })
   const database: BenchDatabase | null = target === 'bare'
@@ -62,10 +70,14 @@ async function measureTarget (context: TargetContext, target: string, options: M
     if (target === 'product') {
       await migrateProduct(database?.url ?? '')
       await seedProduct(database?.url ?? '', population)
-      server = await startProduct(context, { databaseUrl: database?.url, redis: true, redisPrefix })
+      server = await startProduct(context, {
+        databaseUrl: database?.url, redis: true, redisPrefix
+      })
     } else if (target === 'socketio') {
       await seedSocketIo(database?.url ?? '', population)
-      server = await startSocketIo(context, { databaseUrl: database?.url ?? '', redisPrefix })
+      server = await startSocketIo(context, {
+        databaseUrl: database?.url ?? '', redisPrefix
+      })
     } else {
       server = await startBare(context)
     }

@@ -126,8 +126,10 @@ async function main () {
       })
     }
   } finally {
-    const keys = await deleteKeysUnder(context.settings.redisUrl, context.settings.redisPrefix)
-    progress(`done in ${Math.round((Date.now() - started) / 1000)} s; removed ${keys} Redis keys`)
+    const { redisUrl, redisPrefix } = context.settings
+    const keys = await deleteKeysUnder(redisUrl, redisPrefix)
+    const seconds = Math.round((Date.now() - started) / 1000)
+    progress(`done in ${seconds} s; removed ${keys} Redis keys`)
   }
 }
 
@@ -138,9 +140,13 @@ function prepare (): TargetContext {
   if (serverMode === 'dist' && !values['no-build']) {
     progress('building the product (npm run build)')
     try {
-      execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] })
+      execFileSync('npm', ['run', 'build', '--silent'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
     } catch (err) {
-      progress(`build reported errors; using what it emitted\n${String((err as { stdout?: Buffer }).stdout ?? '')}`)
+      const output = String((err as { stdout?: Buffer }).stdout ?? '')
+      progress(`build reported errors; using what it emitted\n${output}`)
     }
   }
   return {

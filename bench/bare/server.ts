@@ -22,6 +22,16 @@ interface Room {
   members: Set<WebSocket>
 }
 
+interface Frame {
+  type?: string
+  id?: string
+  conversationId?: string
+  content?: string
+  clientMsgId?: string
+}
+
+const JSON_TYPE = { 'content-type': 'application/json' }
+
 const secret = process.env.JWT_SECRET ?? ''
 const port = Number(process.env.PORT ?? 3002)
 const verify = createVerifier({ key: secret, algorithms: ['HS256'] })
@@ -37,7 +47,7 @@ process.once('SIGTERM', shutdown)
 process.once('SIGINT', shutdown)
 
 function httpOnRequest (request: IncomingMessage, response: ServerResponse) {
-  response.writeHead(request.url === '/health' ? 200 : 404, { 'content-type': 'application/json' })
+  response.writeHead(request.url === '/health' ? 200 : 404, JSON_TYPE)
   response.end('{"status":"ok"}')
 }
 
@@ -52,7 +62,8 @@ function httpOnUpgrade (request: IncomingMessage, socket: Duplex, head: Buffer) 
     clients.set(ws, { userId, rooms: new Set() })
     ws.on('message', socketOnMessage)
     ws.on('close', socketOnClose)
-    ws.send(JSON.stringify({ type: 'ready', userId, sessionId: randomUUID(), heartbeatMs: 25_000 }))
+    const ready = { type: 'ready', userId, sessionId: randomUUID(), heartbeatMs: 25_000 }
+    ws.send(JSON.stringify(ready))
   })
 }
 
@@ -74,7 +85,7 @@ function socketOnMessage (this: WebSocket, data: RawData) {
   const client = clients.get(this)
   if (!client) return
 
-  let frame: { type?: string, id?: string, conversationId?: string, content?: string, clientMsgId?: string }
+  let frame: Frame
   try {
     frame = JSON.parse(data.toString())
   } catch {
@@ -82,9 +93,14 @@ function socketOnMessage (this: WebSocket, data: RawData) {
     return
   }
 
-  if (frame.type === 'send' && frame.conversationId) send(this, client, frame)
-  else if (frame.type === 'join' && frame.conversationId) join(this, client, frame.conversationId, frame.id)
-  else if (frame.type === 'ping') this.send(JSON.stringify({ type: 'pong', id: frame.id, serverTime: new Date().toISOString() }))
+  if (frame.type === 'send' && frame.conversationId) {
+    send(this, client, frame)
+  } else if (frame.type === 'join' && frame.conversationId) {
+    join(this, client, frame.conversationId, frame.id)
+  } else if (frame.type === 'ping') {
+    const serverTime = new Date().toISOString()
+    this.send(JSON.stringify({ type: 'pong', id: frame.id, serverTime }))
+  }
 }
 
 function join (ws: WebSocket, client: Client, conversationId: string, id?: string) {
@@ -92,10 +108,11 @@ function join (ws: WebSocket, client: Client, conversationId: string, id?: strin
   room.members.add(ws)
   client.rooms.add(conversationId)
 
-  ws.send(JSON.stringify({ type: 'ack', id, result: { conversationId, lastSeq: room.seq, truncated: false } }))
+  const result = { conversationId, lastSeq: room.seq, truncated: false }
+  ws.send(JSON.stringify({ type: 'ack', id, result }))
 }
 
-function send (ws: WebSocket, client: Client, frame: { id?: string, conversationId?: string, content?: string, clientMsgId?: string }) {
+function send (ws: WebSocket, client: Client, frame: Frame) {
   const conversationId = frame.conversationId as string
   const room = roomOf(conversationId)
   const message = {

@@ -8,7 +8,9 @@ export class Api {
     return signToken(this.secret, { sub, role, expiresInSeconds: 6 * 3600 })
   }
 
-  async call<T = unknown> (sub: string, role: string, method: string, path: string, body?: unknown) {
+  async call<T = unknown> (
+    sub: string, role: string, method: string, path: string, body?: unknown
+  ) {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -18,7 +20,9 @@ export class Api {
       body: body === undefined ? undefined : JSON.stringify(body)
     })
     const text = await response.text()
-    if (response.status >= 400) throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
+    if (response.status >= 400) {
+      throw new Error(`${method} ${path} answered ${response.status}: ${text}`)
+    }
 
     return {
       status: response.status,
@@ -36,7 +40,10 @@ export const ADMIN = 'bench-admin'
  * A company with jobs, applicants in every status and conversations with
  * messages, so its dashboard is real database work.
  */
-export async function seedDashboard (api: Api, size = { jobs: 10, candidates: 40, conversations: 20 }) {
+export async function seedDashboard (
+  api: Api,
+  size = { jobs: 10, candidates: 40, conversations: 20 }
+) {
   const jobIds: string[] = []
   for (let j = 0; j < size.jobs; j++) {
     const job = await api.call<{ id: string }>(COMPANY, 'company', 'POST', '/api/jobs',
@@ -51,18 +58,20 @@ export async function seedDashboard (api: Api, size = { jobs: 10, candidates: 40
       `/api/jobs/${jobIds[c % jobIds.length]}/applications`, {})
     const status = statuses[c % statuses.length]
     if (status !== 'applied') {
-      await api.call(COMPANY, 'company', 'PATCH', `/api/applications/${application.json.id}`, { status })
+      const path = `/api/applications/${application.json.id}`
+      await api.call(COMPANY, 'company', 'PATCH', path, { status })
     }
   }
 
   for (let c = 0; c < size.conversations; c++) {
     const candidate = `bench-cand-${c}`
-    const conversation = await api.call<{ id: string }>(COMPANY, 'company', 'POST', '/api/conversations',
-      { candidateId: candidate, jobId: jobIds[c % jobIds.length] })
+    const conversation = await api.call<{ id: string }>(COMPANY, 'company', 'POST',
+      '/api/conversations', { candidateId: candidate, jobId: jobIds[c % jobIds.length] })
     const path = `/api/conversations/${conversation.json.id}/messages`
     for (let m = 0; m < 4; m++) {
       const [sub, role] = m % 2 === 0 ? [candidate, 'candidate'] : [COMPANY, 'company']
-      await api.call(sub, role, 'POST', path, { content: `Message ${m}`, clientMsgId: `seed-${c}-${m}` })
+      const message = { content: `Message ${m}`, clientMsgId: `seed-${c}-${m}` }
+      await api.call(sub, role, 'POST', path, message)
     }
   }
 }

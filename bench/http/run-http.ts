@@ -31,8 +31,20 @@ const DASHBOARD = '/api/company/dashboard'
 const BARE = '/bench/bare'
 
 const MODES: Mode[] = [
-  { name: 'memory', describe: 'embedded, memory tier', database: false, redis: false, env: {} },
-  { name: 'redis', describe: 'PostgreSQL + Redis tier', database: true, redis: true, env: {} },
+  {
+    name: 'memory',
+    describe: 'embedded, memory tier',
+    database: false,
+    redis: false,
+    env: {}
+  },
+  {
+    name: 'redis',
+    describe: 'PostgreSQL + Redis tier',
+    database: true,
+    redis: true,
+    env: {}
+  },
   {
     name: 'uncached',
     describe: 'PostgreSQL, CACHE_ENABLED=false',
@@ -53,7 +65,9 @@ export async function runHttp (context: TargetContext, options: HttpOptions) {
 
   for (const mode of MODES) {
     progress(`http ${mode.name}: starting the product (${mode.describe})`)
-    const database = mode.database ? await createBenchDatabase(context.settings.postgresAdminUrl) : null
+    const database = mode.database
+      ? await createBenchDatabase(context.settings.postgresAdminUrl)
+      : null
     let server: ServerProcess | null = null
 
     try {
@@ -65,19 +79,26 @@ export async function runHttp (context: TargetContext, options: HttpOptions) {
       })
       const measured = await measureMode(context, server, options)
       results[mode.name] = measured
-      rows.push(row(mode, DASHBOARD, measured.route, measured.xCache), row(mode, BARE, measured.bare, null))
-      printJson({ bench: 'http', mode: mode.name, connections: options.connections, ...measured })
+      rows.push(row(mode, DASHBOARD, measured.route, measured.xCache))
+      rows.push(row(mode, BARE, measured.bare, null))
+      const { connections } = options
+      printJson({ bench: 'http', mode: mode.name, connections, ...measured })
     } finally {
       await server?.stop()
       await (database as BenchDatabase | null)?.drop()
     }
   }
 
-  printTable(`HTTP, ${options.connections} connections, ${options.durationMs / 1000} s per route`, rows)
+  const seconds = options.durationMs / 1000
+  printTable(`HTTP, ${options.connections} connections, ${seconds} s per route`, rows)
   printRatios(results)
 }
 
-async function measureMode (context: TargetContext, server: ServerProcess, options: HttpOptions) {
+async function measureMode (
+  context: TargetContext,
+  server: ServerProcess,
+  options: HttpOptions
+) {
   const api = new Api(server.url, context.settings.jwtSecret)
   progress('http: seeding a company through the API')
   await seedDashboard(api)
@@ -86,7 +107,9 @@ async function measureMode (context: TargetContext, server: ServerProcess, optio
   const second = await api.call(COMPANY, 'company', 'GET', DASHBOARD)
   await api.call(ADMIN, 'admin', 'PUT', BARE, second.json)
   const bare = await api.call(COMPANY, 'company', 'GET', BARE)
-  if (bare.text !== second.text) throw new Error('GET /bench/bare does not answer the dashboard bytes')
+  if (bare.text !== second.text) {
+    throw new Error('GET /bench/bare does not answer the dashboard bytes')
+  }
 
   const headers = { authorization: `Bearer ${api.token(COMPANY, 'company')}` }
   const load = async (path: string, durationMs: number) =>
@@ -97,10 +120,16 @@ async function measureMode (context: TargetContext, server: ServerProcess, optio
   const route = await load(DASHBOARD, options.durationMs)
   const bareLoad = await load(BARE, options.durationMs)
 
-  return { route, bare: bareLoad, xCache: second.headers.get('x-cache'), bytes: second.text.length }
+  const xCache = second.headers.get('x-cache')
+  return { route, bare: bareLoad, xCache, bytes: second.text.length }
 }
 
-async function hammer (url: string, headers: Record<string, string>, connections: number, durationMs: number) {
+async function hammer (
+  url: string,
+  headers: Record<string, string>,
+  connections: number,
+  durationMs: number
+) {
   const result = await autocannon({ url, headers, connections, duration: durationMs / 1000 })
   const load: Load = {
     reqPerSec: Math.round(result.requests.average),
@@ -133,7 +162,9 @@ function printRatios (results: Record<string, { route: Load, bare: Load }>) {
     memoryHitVsUncached: ratio(rps(memory?.route), rps(uncached?.route))
   }
 
-  printTable('HTTP ratios (target: memory ≥ 0.90, Redis ≥ 0.70 of bare; cached ≥ 10× uncached)', [
+  const title = 'HTTP ratios ' +
+    '(target: memory ≥ 0.90, Redis ≥ 0.70 of bare; cached ≥ 10× uncached)'
+  printTable(title, [
     { ratio: 'memory-tier hit / bare route', value: ratios.memoryHitVsBare },
     { ratio: 'Redis hit / bare route', value: ratios.redisHitVsBare },
     { ratio: 'Redis-cached / uncached dashboard', value: ratios.redisHitVsUncached },

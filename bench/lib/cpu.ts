@@ -15,7 +15,7 @@ export function sampleMachine (): CpuSample {
   return { at: Date.now(), busyTicks: total - idle, totalTicks: total }
 }
 
-/** Busy share of all cores between two samples, in percent of one core (200 = both busy). */
+/** Busy share of all cores between two samples, in percent of one core (200: both busy). */
 export function busyPercent (from: CpuSample, to: CpuSample, cores: number): number {
   const total = to.totalTicks - from.totalTicks
   if (total <= 0) return 0

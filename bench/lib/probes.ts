@@ -30,7 +30,11 @@ export class Probes {
   private readonly redis: Redis
   private readonly databaseName: string | null
 
-  constructor (options: { postgresAdminUrl: string, databaseName: string | null, redisUrl: string }) {
+  constructor (options: {
+    postgresAdminUrl: string
+    databaseName: string | null
+    redisUrl: string
+  }) {
     this.databaseName = options.databaseName
     this.sql = options.databaseName
       ? postgres(options.postgresAdminUrl, { max: 1, onnotice: () => {} })
@@ -44,7 +48,11 @@ export class Probes {
       this.redis.info('commandstats'),
       this.redis.info('cpu')
     ])
-    return { ...database, redisCalls: parseCommandStats(commands), redisCpuSeconds: parseCpu(cpu) }
+    return {
+      ...database,
+      redisCalls: parseCommandStats(commands),
+      redisCpuSeconds: parseCpu(cpu)
+    }
   }
 
   async close (): Promise<void> {
@@ -60,11 +68,18 @@ export class Probes {
     const rows = await this.sql`
       select xact_commit::bigint as commits, tup_inserted::bigint as inserted
       from pg_stat_database where datname = ${this.databaseName}`
-    return { commits: Number(rows[0]?.commits ?? 0), rowsInserted: Number(rows[0]?.inserted ?? 0) }
+    return {
+      commits: Number(rows[0]?.commits ?? 0),
+      rowsInserted: Number(rows[0]?.inserted ?? 0)
+    }
   }
 }
 
-export function probeDelta (from: ProbeSample, to: ProbeSample, seconds: number): ProbeDelta {
+export function probeDelta (
+  from: ProbeSample,
+  to: ProbeSample,
+  seconds: number
+): ProbeDelta {
   const perSec = (n: number) => Math.round(n / seconds)
   const calls = Object.entries(to.redisCalls)
     .map(([command, n]) => [command, perSec(n - (from.redisCalls[command] ?? 0))] as const)
@@ -82,13 +97,16 @@ export function probeDelta (from: ProbeSample, to: ProbeSample, seconds: number)
 
 /** used_cpu_sys + used_cpu_user of `INFO cpu`, in seconds. */
 export function parseCpu (info: string): number {
-  const read = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0)
+  const read = (name: string) =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0)
   return read('used_cpu_sys') + read('used_cpu_user')
 }
 
 /** `cmdstat_publish:calls=12,usec=...` lines into { publish: 12 }. */
 export function parseCommandStats (info: string): Record<string, number> {
   const calls: Record<string, number> = {}
-  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) calls[match[1]] = Number(match[2])
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    calls[match[1]] = Number(match[2])
+  }
   return calls
 }

@@ -29,7 +29,9 @@ export class ServerProcess {
   private exited: Promise<number | null>
 
   private constructor (readonly spec: ServerSpec, private readonly child: ChildProcess) {
-    const keep = (chunk: Buffer) => { this.log = (this.log + chunk.toString()).slice(-LOG_TAIL) }
+    const keep = (chunk: Buffer) => {
+      this.log = (this.log + chunk.toString()).slice(-LOG_TAIL)
+    }
     child.stdout?.on('data', keep)
     child.stderr?.on('data', keep)
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
@@ -80,7 +82,7 @@ export class ServerProcess {
     return userMs + systemMs
   }
 
-  /** CPU time in user space and in the kernel (socket writes on loopback count there), in ms. */
+  /** CPU time in user space and in the kernel (loopback socket writes count there), in ms. */
   cpuSplit (): { userMs: number, systemMs: number } {
     const fields = readFileSync(`/proc/${this.pid}/stat`, 'utf8').split(') ')[1].split(' ')
     return { userMs: Number(fields[11]) * TICK_MS, systemMs: Number(fields[12]) * TICK_MS }
@@ -97,7 +99,8 @@ export class ServerProcess {
     }
 
     this.child.kill('SIGTERM')
-    const code = await Promise.race([this.exited, sleep(12_000).then(() => 'timeout' as const)])
+    const timeout = sleep(12_000).then(() => 'timeout' as const)
+    const code = await Promise.race([this.exited, timeout])
     if (code === 'timeout') {
       this.child.kill('SIGKILL')
       await this.exited
@@ -111,7 +114,8 @@ export class ServerProcess {
 
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) {
-        throw new Error(`${this.spec.name} exited with ${this.child.exitCode}:\n${this.log}`)
+        const code = this.child.exitCode
+        throw new Error(`${this.spec.name} exited with ${code}:\n${this.log}`)
       }
       const body = await bodyIf200(`${this.url}${this.spec.readyPath}`)
       if (body !== undefined && (this.spec.readyBody?.(body) ?? true)) return

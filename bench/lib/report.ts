@@ -9,12 +9,15 @@ export function printTable (title: string, rows: Row[]): void {
   const text = (cell: Cell) => cell === undefined || cell === null ? '' : String(cell)
   const widths = columns.map((column) =>
     Math.max(column.length, ...rows.map((row) => text(row[column]).length)))
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padStart(widths[i])).join('  ')
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => cell.padStart(widths[i])).join('  ')
 
   process.stdout.write(`\n${title}\n`)
   process.stdout.write(`${line(columns)}\n`)
   process.stdout.write(`${line(widths.map((w) => '-'.repeat(w)))}\n`)
-  for (const row of rows) process.stdout.write(`${line(columns.map((c) => text(row[c])))}\n`)
+  for (const row of rows) {
+    process.stdout.write(`${line(columns.map((column) => text(row[column])))}\n`)
+  }
 }
 
 /** One machine-readable line per run: `{"bench":..., ...}`. */

@@ -18,7 +18,8 @@ export function loadSettings (env: NodeJS.ProcessEnv = process.env): BenchSettin
   const run = randomBytes(3).toString('hex')
 
   return {
-    postgresAdminUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    postgresAdminUrl: env.BENCH_POSTGRES_URL ??
+      'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     jwtSecret: env.BENCH_JWT_SECRET ?? `bench-secret-${randomBytes(16).toString('hex')}`,
     redisPrefix: `bench${run}:`

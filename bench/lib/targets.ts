@@ -27,11 +27,20 @@ export interface ProductOptions {
 
 const tsx = ['--import', 'tsx']
 
-export async function startProduct (context: TargetContext, options: ProductOptions): Promise<ServerProcess> {
+export async function startProduct (
+  context: TargetContext,
+  options: ProductOptions
+): Promise<ServerProcess> {
   const port = await freePort()
-  const dataDir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'bench-data-'))
-  const profile = context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`] : []
-  const entry = context.serverMode === 'dist' ? ['dist/src/server.js'] : [...tsx, 'src/server.ts']
+  const dataDir = options.databaseUrl
+    ? undefined
+    : mkdtempSync(join(tmpdir(), 'bench-data-'))
+  const profile = context.profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`]
+    : []
+  const entry = context.serverMode === 'dist'
+    ? ['dist/src/server.js']
+    : [...tsx, 'src/server.ts']
   if (context.serverMode === 'dist' && !existsSync(join(context.root, entry[0]))) {
     throw new Error('dist/src/server.js is missing: run npm run build or pass --server tsx')
   }
@@ -45,7 +54,9 @@ export async function startProduct (context: TargetContext, options: ProductOpti
     INSTANCE_ID: options.instanceId ?? `bench-${port}`,
     REDIS_PREFIX: options.redisPrefix ?? context.settings.redisPrefix,
     ...raisedLimits,
-    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATA_DIR: dataDir ?? '' }),
+    ...(options.databaseUrl
+      ? { DATABASE_URL: options.databaseUrl }
+      : { DATA_DIR: dataDir ?? '' }),
     ...(options.redis ? { REDIS_URL: context.settings.redisUrl } : {}),
     ...options.env
   }
@@ -58,7 +69,8 @@ export async function startProduct (context: TargetContext, options: ProductOpti
     port,
     cwd: context.root,
     readyPath: '/ready',
-    readyBody: (body) => !wantsRedis || (JSON.parse(body) as { redis?: string }).redis === 'up',
+    readyBody: (body) =>
+      !wantsRedis || (JSON.parse(body) as { redis?: string }).redis === 'up',
     afterExit: () => { if (dataDir) rmSync(dataDir, { recursive: true, force: true }) }
   }, dataDir ? 90_000 : 60_000)
 }
@@ -92,7 +104,11 @@ export async function startBare (context: TargetContext): Promise<ServerProcess>
   return await ServerProcess.start({
     name: `bare-ws:${port}`,
     command: [process.execPath, ...tsx, 'bench/bare/server.ts'],
-    env: { NODE_ENV: 'production', PORT: String(port), JWT_SECRET: context.settings.jwtSecret },
+    env: {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      JWT_SECRET: context.settings.jwtSecret
+    },
     port,
     cwd: context.root,
     readyPath: '/health'

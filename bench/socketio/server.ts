@@ -31,7 +31,8 @@ const store = new SocketIoStore(required('DATABASE_URL'))
 const conversationTails = new Map<string, Promise<void>>()
 
 const http = createServer((request, response) => {
-  response.writeHead(request.url === '/health' ? 200 : 404, { 'content-type': 'application/json' })
+  const status = request.url === '/health' ? 200 : 404
+  response.writeHead(status, { 'content-type': 'application/json' })
   response.end('{"status":"ok"}')
 })
 const io = new Server(http, { serveClient: false, maxHttpBufferSize: 65_536 })
@@ -44,7 +45,8 @@ async function start () {
   const redisUrl = required('REDIS_URL')
   const pub = new Redis(redisUrl)
   const sub = pub.duplicate()
-  io.adapter(createAdapter(pub, sub, { key: `${process.env.REDIS_PREFIX ?? 'bench:'}socket.io` }))
+  const key = `${process.env.REDIS_PREFIX ?? 'bench:'}socket.io`
+  io.adapter(createAdapter(pub, sub, { key }))
 
   io.use(authenticate)
   io.on('connection', onConnection)
@@ -84,7 +86,8 @@ function onConnection (socket: Socket) {
 
 async function join (socket: Socket, frame: { conversationId?: string }, ack: Ack) {
   try {
-    const conversationId = await requireParticipant(frame.conversationId, socket.data.userId)
+    const userId = socket.data.userId as string
+    const conversationId = await requireParticipant(frame.conversationId, userId)
     await socket.join(conversationId)
     ack({ result: { conversationId, lastSeq: await store.lastSeq(conversationId) } })
   } catch (err) {
@@ -94,7 +97,8 @@ async function join (socket: Socket, frame: { conversationId?: string }, ack: Ac
 
 async function send (socket: Socket, frame: SendFrame, ack: Ack) {
   try {
-    const conversationId = await requireParticipant(frame.conversationId, socket.data.userId)
+    const userId = socket.data.userId as string
+    const conversationId = await requireParticipant(frame.conversationId, userId)
     const content = typeof frame.content === 'string' ? frame.content.trim() : ''
     const clientMsgId = typeof frame.clientMsgId === 'string' ? frame.clientMsgId : ''
     if (content.length === 0 || content.length > 4000 || clientMsgId.length === 0) {
@@ -102,7 +106,7 @@ async function send (socket: Socket, frame: SendFrame, ack: Ack) {
     }
 
     await inTurn(conversationId, async () => {
-      const message = await store.insert(conversationId, socket.data.userId, content, clientMsgId)
+      const message = await store.insert(conversationId, userId, content, clientMsgId)
       ack({ result: { message } })
       io.to(conversationId).emit('message', { conversationId, message })
     })
@@ -120,11 +124,15 @@ async function inTurn (conversationId: string, work: () => Promise<void>): Promi
   try {
     await current
   } finally {
-    if (conversationTails.get(conversationId) === tail) conversationTails.delete(conversationId)
+    const last = conversationTails.get(conversationId) === tail
+    if (last) conversationTails.delete(conversationId)
   }
 }
 
-async function requireParticipant (conversationId: unknown, userId: string): Promise<string> {
+async function requireParticipant (
+  conversationId: unknown,
+  userId: string
+): Promise<string> {
   if (typeof conversationId !== 'string' || !/^[0-9a-f-]{36}$/i.test(conversationId)) {
     throw new CodedError('BAD_REQUEST', 'conversationId must be a uuid')
   }

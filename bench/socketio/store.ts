@@ -21,7 +21,8 @@ create table if not exists sio_messages (
   client_msg_id text not null,
   created_at timestamptz not null default now()
 );
-create unique index if not exists sio_messages_seq_uq on sio_messages (conversation_id, seq);
+create unique index if not exists sio_messages_seq_uq
+  on sio_messages (conversation_id, seq);
 create unique index if not exists sio_messages_client_uq
   on sio_messages (conversation_id, sender_id, client_msg_id);
 create index if not exists sio_messages_created_idx on sio_messages (created_at);
@@ -86,17 +87,25 @@ export class SocketIoStore {
 
     const rows = await this.sql<Array<{ company_id: string, candidate_id: string }>>`
       select company_id, candidate_id from sio_conversations where id = ${conversationId}`
-    const found = rows[0] ? { companyId: rows[0].company_id, candidateId: rows[0].candidate_id } : null
+    const found = rows[0]
+      ? { companyId: rows[0].company_id, candidateId: rows[0].candidate_id }
+      : null
     this.members.set(conversationId, found)
     return found
   }
 
   async lastSeq (conversationId: string): Promise<number> {
-    const rows = await this.sql`select last_seq from sio_conversations where id = ${conversationId}`
+    const rows = await this.sql`
+      select last_seq from sio_conversations where id = ${conversationId}`
     return rows[0] ? Number(rows[0].last_seq) : 0
   }
 
-  async insert (conversationId: string, senderId: string, content: string, clientMsgId: string) {
+  async insert (
+    conversationId: string,
+    senderId: string,
+    content: string,
+    clientMsgId: string
+  ): Promise<StoredMessage> {
     const params = [conversationId, senderId, clientMsgId, content]
     let rows: postgres.Row[]
 

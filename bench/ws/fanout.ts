@@ -14,7 +14,10 @@ export interface FanoutOptions {
 }
 
 /** Fixed-rate fan-out runs: every target on every shape at the given rate. */
-export async function runFanout (context: TargetContext, options: FanoutOptions): Promise<Row[]> {
+export async function runFanout (
+  context: TargetContext,
+  options: FanoutOptions
+): Promise<Row[]> {
   const rows: Row[] = []
   let scenarioNumber = 0
 
@@ -28,7 +31,8 @@ export async function runFanout (context: TargetContext, options: FanoutOptions)
       const scenario = await Scenario.open(context, target, shape, `ws${scenarioNumber++}`)
 
       try {
-        const result = await scenario.run({ rate, warmupMs: options.warmupMs, durationMs: options.durationMs })
+        const { warmupMs, durationMs } = options
+        const result = await scenario.run({ rate, warmupMs, durationMs })
         const label = { target, shape: shape.name, sockets: scenario.fleet.sockets }
         rows.push(resultRow(label, result))
         printJson(resultJson('ws', {

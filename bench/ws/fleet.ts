@@ -7,7 +7,9 @@ import { LatencyRecorder, type LatencySummary } from '../lib/latency.js'
 import type { ServerProcess } from '../lib/processes.js'
 import { probeDelta, type ProbeDelta, type Probes } from '../lib/probes.js'
 import { addCounts, noDeliveries, type DeliveryCounts } from '../lib/seq-tracker.js'
-import type { ClientKind, FromWorker, RunReport, SentReport, SocketPlan, StormPlan, ToWorker } from './ipc.js'
+import type {
+  ClientKind, FromWorker, RunReport, SentReport, SocketPlan, StormPlan, ToWorker
+} from './ipc.js'
 
 export interface FleetOptions {
   kind: ClientKind
@@ -46,7 +48,7 @@ export interface RunResult {
   failedReconnects: number
   /** Worst event-loop delay p99 among the load processes, ms. */
   clientLoopDelayP99: number
-  /** CPU over the window, percent of one core: each server process, and the whole machine. */
+  /** CPU over the window in percent of one core: each server process, the whole machine. */
   serverCpu: number[]
   /** The kernel's share of each server's CPU, percent. */
   serverSystemShare: number[]
@@ -85,7 +87,8 @@ export class LoadFleet {
       const failed = connected.reduce((sum, c) => sum + c.failed, 0)
       if (failed > 0) {
         const reason = connected.find((c) => c.firstError)?.firstError
-        throw new Error(`${failed} of ${options.plans.length} sockets failed to connect: ${reason}`)
+        const total = options.plans.length
+        throw new Error(`${failed} of ${total} sockets failed to connect: ${reason}`)
       }
       workers.forEach((worker, i) => { worker.sockets = connected[i].sockets })
     } catch (err) {
@@ -126,13 +129,13 @@ export class LoadFleet {
     }
 
     const cpu = this.measureWindow(windowFrom, windowTo, options.servers ?? [], options.probes)
-    const sent = await Promise.all(this.workers.map(async (worker) => await worker.next('sent')))
+    const sent = await Promise.all(this.workers.map(async (w) => await w.next('sent')))
     const finalSeq = mergeMaxSeq(this.baseline, sent)
 
     for (const worker of this.workers) {
       worker.send({ type: 'final', finalSeq, settleMs: options.settleMs ?? 5000 })
     }
-    const reports = await Promise.all(this.workers.map(async (worker) => await worker.next('result')))
+    const reports = await Promise.all(this.workers.map(async (w) => await w.next('result')))
     this.baseline = finalSeq
 
     return { ...summarise(options, reports), ...(await cpu) }
@@ -142,7 +145,12 @@ export class LoadFleet {
     await Promise.all(this.workers.map(async (worker) => await worker.close()))
   }
 
-  private async measureWindow (from: number, to: number, servers: ServerProcess[], probes?: Probes) {
+  private async measureWindow (
+    from: number,
+    to: number,
+    servers: ServerProcess[],
+    probes?: Probes
+  ) {
     await sleepUntil(from)
     const machineStart = sampleMachine()
     const serverStart = servers.map((server) => server.cpuSplit())
@@ -160,14 +168,18 @@ export class LoadFleet {
 
     return {
       serverCpu: used.map((u) => Math.round((u.user + u.system) / seconds / 10)),
-      serverSystemShare: used.map((u) => Math.round(u.system / Math.max(1, u.user + u.system) * 100)),
+      serverSystemShare: used.map((u) =>
+        Math.round(u.system / Math.max(1, u.user + u.system) * 100)),
       machineCpu: busyPercent(machineStart, machineEnd, availableParallelism()),
       traffic: probeStart && probeEnd ? probeDelta(probeStart, probeEnd, seconds) : null
     }
   }
 }
 
-function mergeMaxSeq (baseline: Record<string, number>, sent: SentReport[]): Record<string, number> {
+function mergeMaxSeq (
+  baseline: Record<string, number>,
+  sent: SentReport[]
+): Record<string, number> {
   const merged = { ...baseline }
   for (const report of sent) {
     for (const [conversationId, seq] of Object.entries(report.maxSeq)) {
@@ -184,14 +196,17 @@ function summarise (options: RunOptions, reports: RunReport[]) {
   const replay = new LatencyRecorder()
   let counts = noDeliveries()
   const sendErrors: Record<string, number> = {}
-  const sum = (pick: (r: RunReport) => number) => reports.reduce((total, r) => total + pick(r), 0)
+  const sum = (pick: (r: RunReport) => number) =>
+    reports.reduce((total, r) => total + pick(r), 0)
 
   for (const report of reports) {
     endToEnd.merge(LatencyRecorder.decode(report.endToEnd))
     ack.merge(LatencyRecorder.decode(report.ack))
     replay.merge(LatencyRecorder.decode(report.replay))
     counts = addCounts(counts, report.counts)
-    for (const [code, n] of Object.entries(report.sendErrors)) sendErrors[code] = (sendErrors[code] ?? 0) + n
+    for (const [code, n] of Object.entries(report.sendErrors)) {
+      sendErrors[code] = (sendErrors[code] ?? 0) + n
+    }
   }
 
   return {
@@ -248,7 +263,9 @@ class WorkerHandle {
       const index = this.inbox.findIndex((m) => m.type === type || m.type === 'failed')
       if (index !== -1) {
         const [message] = this.inbox.splice(index, 1)
-        if (message.type === 'failed') throw new Error(`load process failed: ${message.error}`)
+        if (message.type === 'failed') {
+          throw new Error(`load process failed: ${message.error}`)
+        }
         return message as Reply<T>
       }
       if (this.exitError) throw this.exitError

@@ -4,9 +4,13 @@ import type { RunResult } from './fleet.js'
 /** True when nothing was lost, duplicated, reordered, refused or left unanswered. */
 export function clean (result: RunResult): boolean {
   const { lost, duplicates, outOfOrder } = result.counts
-  const errors = Object.values(result.sendErrors).reduce((sum, n) => sum + n, 0)
-  return lost === 0 && duplicates === 0 && outOfOrder === 0 && errors === 0 &&
-    result.unacked === 0 && result.serverCloses === 0
+  return lost === 0 && duplicates === 0 && outOfOrder === 0 && errorCount(result) === 0
+}
+
+/** Refused sends, sends never answered and connections the server closed. */
+export function errorCount (result: RunResult): number {
+  const refused = Object.values(result.sendErrors).reduce((sum, n) => sum + n, 0)
+  return refused + result.unacked + result.serverCloses
 }
 
 export function resultRow (label: Record<string, string | number>, result: RunResult): Row {
@@ -24,9 +28,9 @@ export function resultRow (label: Record<string, string | number>, result: RunRe
     'lost': result.counts.lost,
     'dup': result.counts.duplicates,
     'ooo': result.counts.outOfOrder,
-    'errors': Object.values(result.sendErrors).reduce((sum, n) => sum + n, 0) + result.unacked +
-      result.serverCloses,
+    'errors': errorCount(result),
     'srv cpu%': result.serverCpu.join('+'),
+    'cpu µs/msg': cpuPerMessage(result),
     'commits/s': result.traffic?.commitsPerSec ?? '',
     'redis/s': result.traffic?.redisCallsPerSec ?? '',
     'redis cpu%': result.traffic?.redisCpu ?? '',
@@ -35,6 +39,16 @@ export function resultRow (label: Record<string, string | number>, result: RunRe
   }
 }
 
-export function resultJson (bench: string, label: Record<string, string | number>, result: RunResult) {
+export function resultJson (
+  bench: string,
+  label: Record<string, string | number>,
+  result: RunResult
+) {
   return { bench, ...label, ...result }
+}
+
+/** Server CPU (all instances, user + kernel) per acknowledged message, in µs. */
+export function cpuPerMessage (result: RunResult): number {
+  const cpuMsPerSec = result.serverCpu.reduce((sum, percent) => sum + percent, 0) * 10
+  return result.ackedPerSec === 0 ? 0 : Math.round(cpuMsPerSec * 1000 / result.ackedPerSec)
 }

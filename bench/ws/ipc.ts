@@ -32,7 +32,13 @@ export interface RunPlan {
 }
 
 export type ToWorker =
-  | { type: 'connect', kind: ClientKind, sockets: SocketPlan[], concurrency: number, join: boolean }
+  | {
+    type: 'connect'
+    kind: ClientKind
+    sockets: SocketPlan[]
+    concurrency: number
+    join: boolean
+  }
   | { type: 'run', plan: RunPlan }
   | { type: 'final', finalSeq: Record<string, number>, settleMs: number }
   | { type: 'close' }
@@ -61,7 +67,7 @@ export interface RunReport {
   failedReconnects: number
   /** Connections the server closed (slow consumer, errors): none is expected. */
   serverCloses: number
-  /** Event-loop delay of the load process at p99, ms: high means the client was the limit. */
+  /** Event-loop lag of the load process at p99, ms: high means the client was the limit. */
   loopDelayP99: number
 }
 

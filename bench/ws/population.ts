@@ -53,9 +53,14 @@ export function populate (shape: Shape): Population {
   const sockets: BenchSocket[] = []
 
   for (let c = 0; c < shape.conversations; c++) {
-    const conversation = { id: randomUUID(), companyId: `bench-co-${c}`, candidateId: `bench-ca-${c}` }
+    const conversation = {
+      id: randomUUID(),
+      companyId: `bench-co-${c}`,
+      candidateId: `bench-ca-${c}`
+    }
     conversations.push(conversation)
-    users.push({ id: conversation.companyId, role: 'company' }, { id: conversation.candidateId, role: 'candidate' })
+    users.push({ id: conversation.companyId, role: 'company' })
+    users.push({ id: conversation.candidateId, role: 'candidate' })
 
     for (let m = 0; m < shape.membersPerConversation; m++) {
       const userId = m % 2 === 0 ? conversation.companyId : conversation.candidateId

@@ -5,13 +5,24 @@ import { createBenchDatabase, type BenchDatabase } from '../lib/database.js'
 import { Probes } from '../lib/probes.js'
 import { progress } from '../lib/report.js'
 import type { ServerProcess } from '../lib/processes.js'
-import { startBare, startProduct, startSocketIo, type TargetContext } from '../lib/targets.js'
+import {
+  startBare, startProduct, startSocketIo, type TargetContext
+} from '../lib/targets.js'
 import { LoadFleet, type RunOptions, type RunResult } from './fleet.js'
 import { planSockets, populate, type Shape } from './population.js'
 import { migrateProduct, seedProduct, seedSocketIo } from './seed.js'
 
-/** The servers a fan-out run can drive; `-2i` is two instances sharing PostgreSQL and Redis. */
-export const TARGETS = ['product', 'product-2i', 'socketio', 'socketio-2i', 'bare'] as const
+/**
+ * The servers a fan-out run can drive; `-2i` is two instances sharing
+ * PostgreSQL and Redis. Two product variants take a piece away to show what
+ * it costs: `product-nocache` runs with CACHE_ENABLED=false (no cache
+ * invalidation on the send path), `product-local` without Redis (budget,
+ * presence and fan-out in process; one instance only).
+ */
+export const TARGETS = [
+  'product', 'product-2i', 'product-nocache', 'product-local',
+  'socketio', 'socketio-2i', 'bare'
+] as const
 export type TargetName = typeof TARGETS[number]
 
 export function parseTarget (name: string): TargetName {
@@ -21,7 +32,7 @@ export function parseTarget (name: string): TargetName {
   return name as TargetName
 }
 
-/** Fresh servers, a fresh database and connected load processes for one target and shape. */
+/** Fresh servers, a fresh database and connected load processes: one target, one shape. */
 export class Scenario {
   private constructor (
     readonly target: TargetName,
@@ -34,11 +45,18 @@ export class Scenario {
     private readonly probes: Probes
   ) {}
 
-  static async open (context: TargetContext, target: TargetName, shape: Shape, scenarioId: string) {
+  static async open (
+    context: TargetContext,
+    target: TargetName,
+    shape: Shape,
+    scenarioId: string
+  ): Promise<Scenario> {
     const backgroundCpu = await backgroundLoad(availableParallelism())
     if (backgroundCpu > 25) progress(`warning: the machine is already ${backgroundCpu}% busy`)
     const population = populate(shape)
-    const database = target === 'bare' ? null : await createBenchDatabase(context.settings.postgresAdminUrl)
+    const database = target === 'bare'
+      ? null
+      : await createBenchDatabase(context.settings.postgresAdminUrl)
     const redisPrefix = `${context.settings.redisPrefix}${scenarioId}:`
     const servers: ServerProcess[] = []
 
@@ -51,7 +69,11 @@ export class Scenario {
         await seedProduct(url, population)
         for (let i = 0; i < instanceCount(target); i++) {
           servers.push(await startProduct(context, {
-            databaseUrl: url, redis: true, redisPrefix, instanceId: `bench-${i + 1}`
+            databaseUrl: url,
+            redis: target !== 'product-local',
+            redisPrefix,
+            instanceId: `bench-${i + 1}`,
+            env: target === 'product-nocache' ? { CACHE_ENABLED: 'false' } : {}
           }))
         }
       } else {
@@ -63,10 +85,11 @@ export class Scenario {
       }
 
       const secret = context.settings.jwtSecret
-      const urls = servers.map((server) => target.startsWith('socketio') ? server.url : server.wsUrl)
+      const socketIo = target.startsWith('socketio')
+      const urls = servers.map((server) => socketIo ? server.url : server.wsUrl)
       const plans = planSockets(population, urls, (user) =>
         signToken(secret, { sub: user.id, role: user.role, expiresInSeconds: 6 * 3600 }))
-      const kind = target.startsWith('socketio') ? 'socketio' : 'raw'
+      const kind = socketIo ? 'socketio' : 'raw'
       const fleet = await LoadFleet.start({ kind, plans })
 
       const probes = new Probes({

@@ -37,18 +37,23 @@ export interface Sustained {
  * the offered rate, and no run lost, duplicated, reordered or refused
  * anything. Rates grow geometrically, then the boundary is bisected.
  */
-export async function runSearch (context: TargetContext, options: SearchOptions): Promise<Sustained[]> {
+export async function runSearch (
+  context: TargetContext,
+  options: SearchOptions
+): Promise<Sustained[]> {
   const found: Sustained[] = []
   let scenarioNumber = 0
 
   for (const [shapeIndex, shapeName] of options.shapes.entries()) {
     const shape = parseShape(shapeName)
-    const startRate = options.startRates[Math.min(shapeIndex, options.startRates.length - 1)]
+    const rates = options.startRates
+    const startRate = rates[Math.min(shapeIndex, rates.length - 1)]
 
     for (const targetName of options.targets) {
       const target = parseTarget(targetName)
       progress(`ws-search ${target} ${shape.name}: starting servers and sockets`)
-      const scenario = await Scenario.open(context, target, shape, `search${scenarioNumber++}`)
+      const id = `search${scenarioNumber++}`
+      const scenario = await Scenario.open(context, target, shape, id)
 
       try {
         found.push(await search(scenario, startRate, options))
@@ -71,7 +76,11 @@ interface Step {
   median: RunResult
 }
 
-async function search (scenario: Scenario, startRate: number, options: SearchOptions): Promise<Sustained> {
+async function search (
+  scenario: Scenario,
+  startRate: number,
+  options: SearchOptions
+): Promise<Sustained> {
   let best: Step | null = null
   let failed: Step | null = null
   let rate = startRate
@@ -123,12 +132,17 @@ async function search (scenario: Scenario, startRate: number, options: SearchOpt
   return sustained
 }
 
-async function runStep (scenario: Scenario, rate: number, options: SearchOptions): Promise<Step> {
+async function runStep (
+  scenario: Scenario,
+  rate: number,
+  options: SearchOptions
+): Promise<Step> {
   const runs: RunResult[] = []
   const label = { target: scenario.target, shape: scenario.shape.name }
 
   for (let i = 0; i < options.runsPerStep; i++) {
-    const result = await scenario.run({ rate, warmupMs: options.warmupMs, durationMs: options.durationMs })
+    const { warmupMs, durationMs } = options
+    const result = await scenario.run({ rate, warmupMs, durationMs })
     runs.push(result)
     printJson({ bench: 'ws-search-run', ...label, run: i + 1, ...result })
   }
@@ -139,7 +153,8 @@ async function runStep (scenario: Scenario, rate: number, options: SearchOptions
   const acked = median(runs.map((r) => r.ackedPerSec))
   const passed = p99 <= options.p99LimitMs && acked >= rate * 0.95 && runs.every(clean)
 
-  printTable(`${label.target} ${label.shape} at ${rate}/s: ${passed ? 'sustained' : 'not sustained'}`,
+  const verdict = passed ? 'sustained' : 'not sustained'
+  printTable(`${label.target} ${label.shape} at ${rate}/s: ${verdict}`,
     [resultRow({ ...label, run: 'median' }, { ...middle, ackedPerSec: round(acked) })])
   return { rate, passed, median: middle }
 }

@@ -22,14 +22,14 @@ insert into sio_conversations (id, company_id, candidate_id)
 select id, "companyId", "candidateId"
 from json_to_recordset($1::json) as t(id uuid, "companyId" text, "candidateId" text)`
 
-/** Applies the product's migrations to a bench database (the product does the same at start). */
+/** Applies the product's migrations to a bench database (as the product does at start). */
 export async function migrateProduct (databaseUrl: string): Promise<void> {
   const database = await openDatabase({ databaseUrl, dataDir: 'unused', poolSize: 1 })
   await database.close()
 }
 
 /** Users, conversations and participants straight into the product's tables. */
-export async function seedProduct (databaseUrl: string, population: Population): Promise<void> {
+export async function seedProduct (databaseUrl: string, population: Population) {
   await withSql(databaseUrl, async (sql) => {
     await sql.unsafe(USERS, [population.users as never])
     await sql.unsafe(CONVERSATIONS, [population.conversations as never])
@@ -38,7 +38,7 @@ export async function seedProduct (databaseUrl: string, population: Population):
 }
 
 /** The Socket.IO server's own tables and conversations, with the same ids. */
-export async function seedSocketIo (databaseUrl: string, population: Population): Promise<void> {
+export async function seedSocketIo (databaseUrl: string, population: Population) {
   await withSql(databaseUrl, async (sql) => {
     await sql.unsafe(SCHEMA)
     await sql.unsafe(SOCKETIO_CONVERSATIONS, [population.conversations as never])
@@ -46,7 +46,7 @@ export async function seedSocketIo (databaseUrl: string, population: Population)
 }
 
 // Plain postgres.js serialises a json parameter itself: objects go in as they are.
-async function withSql (url: string, work: (sql: postgres.Sql) => Promise<void>): Promise<void> {
+async function withSql (url: string, work: (sql: postgres.Sql) => Promise<void>) {
   const sql = postgres(url, { max: 1, onnotice: () => {} })
   try {
     await work(sql)

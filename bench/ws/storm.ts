@@ -24,8 +24,9 @@ export interface StormOptions {
 export async function runStorm (context: TargetContext, options: StormOptions) {
   const target = parseTarget(options.target)
   const shape = parseShape(options.shape)
-  progress(`storm ${target} ${shape.name}: ${options.durationMs / 1000} s, cut every ` +
-    `${options.cutEveryMs / 1000} s for ${options.downMs / 1000} s, ${options.rate} sends/s`)
+  const seconds = (ms: number) => `${ms / 1000} s`
+  progress(`storm ${target} ${shape.name}: ${seconds(options.durationMs)}, cut every ` +
+    `${seconds(options.cutEveryMs)} for ${seconds(options.downMs)}, ${options.rate} sends/s`)
   const scenario = await Scenario.open(context, target, shape, 'storm')
 
   try {
@@ -39,7 +40,8 @@ export async function runStorm (context: TargetContext, options: StormOptions) {
     const { received, lost, duplicates, outOfOrder } = result.counts
     const deliveredShare = received + lost === 0 ? 0 : received / (received + lost)
 
-    printTable('Reconnect storm (target: 100% delivered, 0 duplicates, replay p99 < 500 ms)', [{
+    const title = 'Reconnect storm (target: 100% delivered, 0 duplicates, replay p99 < 500 ms)'
+    printTable(title, [{
       target,
       clients: scenario.fleet.sockets,
       'sends/s': result.rate,
@@ -55,7 +57,8 @@ export async function runStorm (context: TargetContext, options: StormOptions) {
       'live e2e p99': result.endToEnd.p99,
       unacked: result.unacked
     }])
-    printJson({ bench: 'storm', ...options, target, shape: shape.name, deliveredShare, ...result })
+    const label = { ...options, target, shape: shape.name }
+    printJson({ bench: 'storm', ...label, deliveredShare, ...result })
   } finally {
     await scenario.close()
   }

@@ -11,7 +11,9 @@ import { SeqTracker, addCounts, noDeliveries } from '../lib/seq-tracker.js'
 import type { BenchClient, ClientEvents } from './clients/client.js'
 import { RawClient } from './clients/raw-client.js'
 import { SocketIoClient } from './clients/socketio-client.js'
-import type { ClientKind, FromWorker, RunPlan, RunReport, SocketPlan, ToWorker } from './ipc.js'
+import type {
+  ClientKind, FromWorker, RunPlan, RunReport, SocketPlan, ToWorker
+} from './ipc.js'
 
 interface PendingSend {
   conversationId: string
@@ -70,7 +72,7 @@ process.on('message', (message: ToWorker) => {
 })
 
 async function handle (message: ToWorker): Promise<void> {
-  if (message.type === 'connect') await connectAll(message.kind, message.sockets, message.concurrency, message.join)
+  if (message.type === 'connect') await connectAll(message)
   else if (message.type === 'run') await run(message.plan)
   else if (message.type === 'final') await finish(message.finalSeq, message.settleMs)
   else if (message.type === 'close') await closeAll()
@@ -80,9 +82,10 @@ function reply (message: FromWorker): void {
   process.send?.(message)
 }
 
-async function connectAll (clientKind: ClientKind, plans: SocketPlan[], concurrency: number, join: boolean) {
-  kind = clientKind
-  members = plans.map(newMember)
+async function connectAll (order: Extract<ToWorker, { type: 'connect' }>) {
+  const { concurrency, join } = order
+  kind = order.kind
+  members = order.sockets.map(newMember)
   let failed = 0
   let firstError: string | undefined
   let next = 0
@@ -124,13 +127,14 @@ function newMember (plan: SocketPlan): Member {
  * everything after the last seq seen. Storm members have one conversation,
  * so catchUpTo is that conversation's last seq at the rejoin.
  */
-async function connect (member: Member, options: { join: boolean, rejoin: boolean }): Promise<void> {
+async function connect (member: Member, options: { join: boolean, rejoin: boolean }) {
   const client = makeClient(member)
   member.client = client
   await client.open()
 
   for (const conversationId of options.join ? member.plan.conversationIds : []) {
-    const afterSeq = options.rejoin ? member.trackers.get(conversationId)?.lastSeq : undefined
+    const tracker = member.trackers.get(conversationId)
+    const afterSeq = options.rejoin ? tracker?.lastSeq : undefined
     const joined = await client.join(conversationId, afterSeq)
     if (options.rejoin) member.catchUpTo = joined.lastSeq
   }
@@ -141,8 +145,12 @@ async function connect (member: Member, options: { join: boolean, rejoin: boolea
 function makeClient (member: Member): BenchClient {
   const target = { url: member.plan.url, token: member.plan.token }
   const events: ClientEvents = {
-    onMessage: (conversationId, seq, content) => onMessage(member, conversationId, seq, content),
-    onSendResult: (requestId, seq, code) => onSendResult(member, requestId, seq, code),
+    onMessage: (conversationId, seq, content) => {
+      onMessage(member, conversationId, seq, content)
+    },
+    onSendResult: (requestId, seq, code) => {
+      onSendResult(member, requestId, seq, code)
+    },
     onClose: () => onClose(member, client)
   }
   const client: BenchClient = kind === 'socketio'
@@ -151,7 +159,7 @@ function makeClient (member: Member): BenchClient {
   return client
 }
 
-function onMessage (member: Member, conversationId: string, seq: number, content: string): void {
+function onMessage (member: Member, conversationId: string, seq: number, content: string) {
   const tracker = member.trackers.get(conversationId)
   if (!tracker) return
   tracker.receive(seq)
@@ -167,7 +175,7 @@ function onMessage (member: Member, conversationId: string, seq: number, content
   if (now >= measureFrom && now < measureTo) counters.deliveriesInWindow++
 }
 
-function onSendResult (member: Member, requestId: string, seq: number, code: string | undefined): void {
+function onSendResult (member: Member, requestId: string, seq: number, code?: string) {
   const pending = member.pending.get(requestId)
   if (!pending) return
   member.pending.delete(requestId)
@@ -177,7 +185,8 @@ function onSendResult (member: Member, requestId: string, seq: number, code: str
     return
   }
 
-  if ((maxSeq.get(pending.conversationId) ?? 0) < seq) maxSeq.set(pending.conversationId, seq)
+  const conversationId = pending.conversationId
+  if ((maxSeq.get(conversationId) ?? 0) < seq) maxSeq.set(conversationId, seq)
   const now = nowMs()
   if (pending.measured) ackLatency.record(now - pending.sentAt)
   if (now >= measureFrom && now < measureTo) counters.acksInWindow++
@@ -219,7 +228,8 @@ function resetForRun (plan: RunPlan): void {
 
   for (const member of members) {
     for (const conversationId of member.plan.conversationIds) {
-      member.trackers.set(conversationId, new SeqTracker(plan.baseline[conversationId] ?? 0))
+      const baseline = plan.baseline[conversationId] ?? 0
+      member.trackers.set(conversationId, new SeqTracker(baseline))
     }
   }
 }
@@ -261,7 +271,8 @@ function sendOne (member: Member, padding: string, now: number): void {
   const content = now.toFixed(3) + ' ' + padding
   const measured = now >= measureFrom && now < measureTo
 
-  member.pending.set(requestId, { conversationId, clientMsgId, content, sentAt: now, measured })
+  const pending = { conversationId, clientMsgId, content, sentAt: now, measured }
+  member.pending.set(requestId, pending)
   member.client?.send(requestId, conversationId, content, clientMsgId)
   if (measured) counters.sentInWindow++
 }
@@ -319,7 +330,8 @@ async function reconnect (member: Member): Promise<void> {
     try {
       await connect(member, { join: true, rejoin: true })
       member.cut = false
-      if (member.catchingUp && lowestLastSeq(member) >= member.catchUpTo) caughtUp(member, nowMs())
+      const holdsAll = lowestLastSeq(member) >= member.catchUpTo
+      if (member.catchingUp && holdsAll) caughtUp(member, nowMs())
       resendPending(member)
       return
     } catch {
@@ -344,7 +356,8 @@ function caughtUp (member: Member, now: number): void {
 function resendPending (member: Member): void {
   for (const [requestId, pending] of member.pending) {
     pending.measured = false
-    member.client?.send(requestId, pending.conversationId, pending.content, pending.clientMsgId)
+    const { conversationId, content, clientMsgId } = pending
+    member.client?.send(requestId, conversationId, content, clientMsgId)
   }
 }
 
@@ -374,10 +387,15 @@ async function finish (finalSeq: Record<string, number>, settleMs: number): Prom
     reconnects: counters.reconnects,
     failedReconnects: counters.failedReconnects,
     serverCloses: counters.serverCloses,
-    // The histogram holds whole sampling intervals; the lag is what exceeds one.
-    loopDelayP99: Math.max(0, Math.round(loopDelay.percentile(99) / 1e4 - LOOP_RESOLUTION_MS * 100) / 100)
+    loopDelayP99: loopLagP99()
   }
   reply(report)
+}
+
+// The histogram holds whole sampling intervals; the lag is what exceeds one.
+function loopLagP99 (): number {
+  const ms = loopDelay.percentile(99) / 1e6 - LOOP_RESOLUTION_MS
+  return Math.max(0, Math.round(ms * 100) / 100)
 }
 
 function allCaughtUp (finalSeq: Record<string, number>): boolean {

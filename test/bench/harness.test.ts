@@ -28,7 +28,8 @@ t.test('latency recorder', async (t) => {
     recorder.record(0.25)
     recorder.record(0.75)
 
-    t.same(recorder.summary(), { count: 3, p50: 0.25, p95: 0.75, p99: 0.75, max: 0.75, mean: 0.42 })
+    t.same(recorder.summary(),
+      { count: 3, p50: 0.25, p95: 0.75, p99: 0.75, max: 0.75, mean: 0.42 })
   })
 
   t.test('merges recorders sent between processes as text', async (t) => {
@@ -49,7 +50,8 @@ t.test('latency recorder', async (t) => {
   })
 
   t.test('reports zeros when empty', async (t) => {
-    t.same(new LatencyRecorder().summary(), { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 })
+    t.same(new LatencyRecorder().summary(),
+      { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 })
   })
 })
 
@@ -62,7 +64,7 @@ t.test('seq tracker', async (t) => {
     t.equal(tracker.lastSeq, 5)
   })
 
-  t.test('counts messages never received as lost, inside and after the stream', async (t) => {
+  t.test('counts messages never received as lost, in and after the stream', async (t) => {
     const tracker = new SeqTracker()
     tracker.receive(1)
     tracker.receive(3)
@@ -122,15 +124,20 @@ t.test('median and ratio', async (t) => {
 
 t.test('Redis and PostgreSQL probes', async (t) => {
   t.test('read INFO commandstats and INFO cpu', async (t) => {
-    const commands = '# Commandstats\r\ncmdstat_publish:calls=12,usec=30,usec_per_call=2.5\r\n' +
+    const commands = '# Commandstats\r\n' +
+      'cmdstat_publish:calls=12,usec=30,usec_per_call=2.5\r\n' +
       'cmdstat_evalsha:calls=4,usec=90\r\n'
     t.same(parseCommandStats(commands), { publish: 12, evalsha: 4 })
     t.equal(parseCpu('# CPU\r\nused_cpu_sys:1.5\r\nused_cpu_user:2.25\r\n'), 3.75)
   })
 
   t.test('turn two samples into rates', async (t) => {
-    const from = { commits: 100, rowsInserted: 1000, redisCalls: { publish: 10, get: 5 }, redisCpuSeconds: 1 }
-    const to = { commits: 300, rowsInserted: 3000, redisCalls: { publish: 30, get: 5, incr: 8 }, redisCpuSeconds: 2 }
+    const from = {
+      commits: 100, rowsInserted: 1000, redisCpuSeconds: 1, redisCalls: { publish: 10, get: 5 }
+    }
+    const to = {
+      commits: 300, rowsInserted: 3000, redisCpuSeconds: 2, redisCalls: { publish: 30, get: 5, incr: 8 }
+    }
 
     t.same(probeDelta(from, to, 2), {
       commitsPerSec: 100,

@@ -12,7 +12,8 @@ t.test('with BENCH_ROUTES=true', async (t) => {
     })
     t.equal(put.statusCode, 204)
 
-    const res = await app.inject({ method: 'GET', url: '/bench/bare', headers: auth('co1', 'company') })
+    const headers = auth('co1', 'company')
+    const res = await app.inject({ method: 'GET', url: '/bench/bare', headers })
     t.equal(res.statusCode, 200)
     t.equal(res.headers['content-type'], 'application/json; charset=utf-8')
     t.equal(res.body, JSON.stringify(body))
@@ -36,6 +37,7 @@ t.test('with BENCH_ROUTES=true', async (t) => {
 t.test('without BENCH_ROUTES the bench routes do not exist', async (t) => {
   const { app, auth } = await buildTestApp(t)
 
-  const res = await app.inject({ method: 'GET', url: '/bench/bare', headers: auth('co1', 'company') })
+  const headers = auth('co1', 'company')
+  const res = await app.inject({ method: 'GET', url: '/bench/bare', headers })
   t.equal(res.statusCode, 404)
 })

@@ -1,5 +1,16 @@
 import WebSocket from 'ws'
-import { CONNECT_TIMEOUT_MS, type BenchClient, type ClientEvents, type ClientTarget, type JoinResult } from './client.js'
+import {
+  CONNECT_TIMEOUT_MS,
+  type BenchClient,
+  type ClientEvents,
+  type ClientTarget,
+  type JoinResult
+} from './client.js'
+
+interface PendingJoin {
+  resolve: (result: JoinResult) => void
+  reject: (err: Error) => void
+}
 
 interface ServerFrame {
   type: string
@@ -17,10 +28,13 @@ interface ServerFrame {
  */
 export class RawClient implements BenchClient {
   private socket: WebSocket | null = null
-  private readonly joins = new Map<string, { resolve: (r: JoinResult) => void, reject: (e: Error) => void }>()
+  private readonly joins = new Map<string, PendingJoin>()
   private joinCounter = 0
 
-  constructor (private readonly target: ClientTarget, private readonly events: ClientEvents) {}
+  constructor (
+    private readonly target: ClientTarget,
+    private readonly events: ClientEvents
+  ) {}
 
   async open (): Promise<void> {
     const socket = new WebSocket(`${this.target.url}/ws`, {
@@ -31,7 +45,9 @@ export class RawClient implements BenchClient {
     this.socket = socket
 
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error('no ready frame in time')), CONNECT_TIMEOUT_MS)
+      const timer = setTimeout(() => {
+        fail(new Error('no ready frame in time'))
+      }, CONNECT_TIMEOUT_MS)
       const fail = (err: Error) => {
         clearTimeout(timer)
         socket.off('message', onFirst)
@@ -48,7 +64,9 @@ export class RawClient implements BenchClient {
       }
       socket.on('message', onFirst)
       socket.once('error', fail)
-      socket.once('unexpected-response', (_req, res) => fail(new Error(`upgrade refused: ${res.statusCode}`)))
+      socket.once('unexpected-response', (_request, response) => {
+        fail(new Error(`upgrade refused: ${response.statusCode}`))
+      })
     })
 
     socket.on('error', () => {})
@@ -70,10 +88,11 @@ export class RawClient implements BenchClient {
     })
   }
 
-  send (requestId: string, conversationId: string, content: string, clientMsgId: string): void {
+  send (requestId: string, conversationId: string, content: string, clientMsgId: string) {
     // Ids, uuids and the generated content need no escaping: skip JSON.stringify.
-    this.socket?.send('{"type":"send","id":"' + requestId + '","conversationId":"' + conversationId +
-      '","content":"' + content + '","clientMsgId":"' + clientMsgId + '"}')
+    this.socket?.send('{"type":"send","id":"' + requestId +
+      '","conversationId":"' + conversationId + '","content":"' + content +
+      '","clientMsgId":"' + clientMsgId + '"}')
   }
 
   cut (): void {
@@ -108,6 +127,7 @@ export class RawClient implements BenchClient {
     }
 
     const seq = frame.result?.message?.seq ?? -1
-    this.events.onSendResult(id, seq, frame.type === 'error' ? frame.code ?? 'ERROR' : undefined)
+    const code = frame.type === 'error' ? frame.code ?? 'ERROR' : undefined
+    this.events.onSendResult(id, seq, code)
   }
 }

@@ -1,16 +1,30 @@
 import { io, type Socket } from 'socket.io-client'
-import { CONNECT_TIMEOUT_MS, type BenchClient, type ClientEvents, type ClientTarget, type JoinResult } from './client.js'
+import {
+  CONNECT_TIMEOUT_MS,
+  type BenchClient,
+  type ClientEvents,
+  type ClientTarget,
+  type JoinResult
+} from './client.js'
+
+interface MessageFrame {
+  conversationId: string
+  message: { seq: number, content: string }
+}
 
 interface Reply {
   result?: { lastSeq?: number, message?: { seq: number } }
   error?: { code: string }
 }
 
-/** A client of the Socket.IO comparison server: websocket transport only, no reconnection. */
+/** A client of the Socket.IO comparison server: websocket transport, no reconnection. */
 export class SocketIoClient implements BenchClient {
   private socket: Socket | null = null
 
-  constructor (private readonly target: ClientTarget, private readonly events: ClientEvents) {}
+  constructor (
+    private readonly target: ClientTarget,
+    private readonly events: ClientEvents
+  ) {}
 
   async open (): Promise<void> {
     const socket = io(this.target.url, {
@@ -27,7 +41,7 @@ export class SocketIoClient implements BenchClient {
       socket.once('connect_error', (err) => reject(err))
     })
 
-    socket.on('message', (frame: { conversationId: string, message: { seq: number, content: string } }) => {
+    socket.on('message', (frame: MessageFrame) => {
       this.events.onMessage(frame.conversationId, frame.message.seq, frame.message.content)
     })
     socket.once('disconnect', () => this.events.onClose(1006))
@@ -41,9 +55,10 @@ export class SocketIoClient implements BenchClient {
     return { lastSeq: reply.result?.lastSeq ?? 0 }
   }
 
-  send (requestId: string, conversationId: string, content: string, clientMsgId: string): void {
+  send (requestId: string, conversationId: string, content: string, clientMsgId: string) {
     this.socket?.emit('send', { conversationId, content, clientMsgId }, (reply: Reply) => {
-      this.events.onSendResult(requestId, reply.result?.message?.seq ?? -1, reply.error?.code)
+      const seq = reply.result?.message?.seq ?? -1
+      this.events.onSendResult(requestId, seq, reply.error?.code)
     })
   }
 
