@@ -1,4 +1,6 @@
 import t from 'tap'
+import { jobGoneIsNotFound } from '../../src/db/queries/jobs.js'
+import { applications } from '../../src/db/schema.js'
 import { buildTestApp } from '../helpers/app.js'
 import { callers, setupS } from '../helpers/api.js'
 
@@ -114,4 +116,12 @@ t.test('PATCH /api/applications/:id: 403 not yours, 404 unknown, 400 bad input',
     t.equal(res.statusCode, status, `${user} ${url} ${JSON.stringify(body)}`)
     t.equal(res.json().code, code)
   }
+})
+
+t.test('an insert whose job was deleted after the check is 404, not a database error', async (t) => {
+  const insert = testApp.app.db.db.insert(applications)
+    .values({ jobId: UNKNOWN, candidateId: 'k1' })
+    .returning()
+
+  await t.rejects(insert.catch(jobGoneIsNotFound), { code: 'NOT_FOUND', statusCode: 404 })
 })

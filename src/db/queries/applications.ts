@@ -2,7 +2,7 @@ import { and, count, desc, eq, type SQL } from 'drizzle-orm'
 import { AppError } from '../../errors.js'
 import type { Database } from '../client.js'
 import { applications, jobs, users, type Application } from '../schema.js'
-import { requireJob, requireOwnJob } from './jobs.js'
+import { jobGoneIsNotFound, requireJob, requireOwnJob } from './jobs.js'
 import { pageOffset, type Page, type PageRequest } from './paging.js'
 
 export type ApplicationStatus = Application['status']
@@ -43,6 +43,7 @@ export async function applyToJob (
     .values({ jobId, candidateId })
     .onConflictDoNothing({ target: [applications.jobId, applications.candidateId] })
     .returning()
+    .catch(jobGoneIsNotFound)
   if (!application) throw new AppError('CONFLICT', 'You have already applied to this job')
 
   return applicationView(application)

@@ -3,7 +3,7 @@ import { messageFromRow, toIso, type MessageView } from '../../chat/message-view
 import { AppError } from '../../errors.js'
 import type { Database, Row } from '../client.js'
 import { conversations, participants } from '../schema.js'
-import { requireOwnJob } from './jobs.js'
+import { jobGoneIsNotFound, requireOwnJob } from './jobs.js'
 import { pageOffset, type Page, type PageRequest } from './paging.js'
 import { requireUserWithRole } from './users.js'
 
@@ -153,7 +153,7 @@ async function insertConversation (
       { conversationId: row.id, userId: values.candidateId }
     ])
     return row.id
-  })
+  }).catch(jobGoneIsNotFound)
 }
 
 function conversationFromRow (row: Row): ConversationView {

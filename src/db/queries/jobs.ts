@@ -1,4 +1,5 @@
 import { and, count, desc, eq, type SQL } from 'drizzle-orm'
+import { errorCode } from '../../chat/message-store.js'
 import { AppError } from '../../errors.js'
 import type { Database } from '../client.js'
 import { jobs, type Job } from '../schema.js'
@@ -123,6 +124,17 @@ export async function requireOwnJob (
     throw new AppError('FORBIDDEN', 'This job belongs to another company')
   }
   return job
+}
+
+const FOREIGN_KEY_VIOLATION = '23503'
+
+/**
+ * For inserts that name a job checked a moment before: when it was deleted
+ * in between, the foreign key refuses the row and the answer is 404.
+ */
+export function jobGoneIsNotFound (err: unknown): never {
+  if (errorCode(err) === FOREIGN_KEY_VIOLATION) throw new AppError('NOT_FOUND', 'Job not found')
+  throw err
 }
 
 export function jobView (job: Job): JobView {
