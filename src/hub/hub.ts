@@ -231,8 +231,11 @@ export class Hub {
     this.allClosed?.()
   }
 
-  // Drops a socket that did not answer the previous ping.
+  // Drops a socket that did not answer the previous ping, and forgets the
+  // frame windows of users gone quiet.
   private beat (): void {
+    this.frameLimiter.sweep()
+
     for (const conn of this.connections) {
       if (!conn.alive) {
         conn.log.info({ userId: conn.identity?.userId }, 'no pong; terminating socket')
