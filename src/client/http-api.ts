@@ -43,9 +43,12 @@ export class HttpApi {
     let response: Response
     let text: string
     try {
+      // The service marks answers `private, max-age=N`; revalidating (ETag,
+      // 304) keeps a browser from showing its own stale copy after a write.
       response = await this.fetchImpl(this.baseUrl + path, {
         method,
         headers,
+        cache: 'no-cache',
         body: body === undefined ? undefined : JSON.stringify(body),
         signal
       })
