@@ -96,6 +96,10 @@ async function measureTarget (
     const before = await settledRss(server)
     await start(plans.slice(options.warmSockets, options.warmSockets + options.sockets))
     const after = await settledRss(server)
+    if (context.heapDir && target !== 'socketio') {
+      server.signalHeapSnapshot()
+      await sleep(20_000)
+    }
 
     return { before, after, bytesPerSocket: Math.round((after - before) / options.sockets) }
   } finally {

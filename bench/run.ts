@@ -41,6 +41,7 @@ const { values, positionals } = parseArgs({
     'storm-duration': { type: 'string' },
     'storm-rate': { type: 'string' },
     'profile': { type: 'string' },
+    'heap': { type: 'string' },
     'help': { type: 'boolean', short: 'h', default: false }
   }
 })
@@ -56,11 +57,13 @@ const HELP = `usage: npm run bench -- <${COMMANDS.join('|')}> [options]
   --connections n       http: autocannon connections (default 20)
   --sockets n           memory: idle sockets measured (default 5000)
   --runs n              ws-search: runs per step, the median decides (default 3)
-  --refine n            ws-search: bisections after the first failed step (default 2)
+  --refine n            ws-search: bisections after the first failed step (default 1)
   --storm-duration s    storm: seconds of traffic with cuts (default 35)
   --storm-rate n        storm: total sends per second (default 200)
   --profile DIR         write a CPU profile of each product process to DIR
-                        (summarise: npx tsx bench/tools/profile-summary.ts FILE)`
+                        (summarise: npx tsx bench/tools/profile-summary.ts FILE)
+  --heap DIR            memory: write a heap snapshot of the product with all sockets
+                        (summarise: npx tsx bench/tools/heap-summary.ts FILE)`
 
 async function main () {
   const command = (positionals[0] ?? 'all') as Command
@@ -93,7 +96,7 @@ async function main () {
       await runFanout(context, {
         targets: list(values.targets, 'product,product-2i,socketio,bare'),
         shapes: list(values.shapes, '500x2,100x20'),
-        rates: list(values.rate, '1000,200').map(Number),
+        rates: list(values.rate, '500,50').map(Number),
         warmupMs: seconds(values.warmup, 2),
         durationMs: seconds(values.duration, 10)
       })
@@ -103,9 +106,9 @@ async function main () {
       await runSearch(context, {
         targets: list(values.targets, 'product,socketio,product-2i,bare'),
         shapes: list(values.shapes, '500x2,100x20'),
-        startRates: list(values.rate, '500,100').map(Number),
+        startRates: list(values.rate, '400,40').map(Number),
         growth: 1.5,
-        refinements: Number(values.refine ?? 2),
+        refinements: Number(values.refine ?? 1),
         runsPerStep: Number(values.runs ?? 3),
         warmupMs: seconds(values.warmup, 1),
         durationMs: seconds(values.duration, 4),
@@ -154,7 +157,8 @@ function prepare (): TargetContext {
     settings: loadSettings(),
     serverMode,
     logLevel: values['log-level'] ?? 'warn',
-    profileDir: values.profile
+    profileDir: values.profile,
+    heapDir: values.heap
   }
 }
 

@@ -88,6 +88,11 @@ export class ServerProcess {
     return { userMs: Number(fields[11]) * TICK_MS, systemMs: Number(fields[12]) * TICK_MS }
   }
 
+  /** Asks for a heap snapshot (the process must run with --heapsnapshot-signal=SIGUSR2). */
+  signalHeapSnapshot (): void {
+    this.child.kill('SIGUSR2')
+  }
+
   logTail (): string {
     return this.log
   }

@@ -13,6 +13,8 @@ export interface TargetContext {
   logLevel: string
   /** When set, the product writes a V8 CPU profile here on exit (node --cpu-prof). */
   profileDir?: string
+  /** When set, the product writes a heap snapshot here on SIGUSR2. */
+  heapDir?: string
 }
 
 export interface ProductOptions {
@@ -27,6 +29,11 @@ export interface ProductOptions {
 
 const tsx = ['--import', 'tsx']
 
+function heapArgs (context: TargetContext): string[] {
+  if (!context.heapDir) return []
+  return ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${context.heapDir}`]
+}
+
 export async function startProduct (
   context: TargetContext,
   options: ProductOptions
@@ -35,9 +42,10 @@ export async function startProduct (
   const dataDir = options.databaseUrl
     ? undefined
     : mkdtempSync(join(tmpdir(), 'bench-data-'))
-  const profile = context.profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`]
-    : []
+  const profile = [
+    ...(context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`] : []),
+    ...heapArgs(context)
+  ]
   const entry = context.serverMode === 'dist'
     ? ['dist/src/server.js']
     : [...tsx, 'src/server.ts']
@@ -103,7 +111,7 @@ export async function startBare (context: TargetContext): Promise<ServerProcess>
 
   return await ServerProcess.start({
     name: `bare-ws:${port}`,
-    command: [process.execPath, ...tsx, 'bench/bare/server.ts'],
+    command: [process.execPath, ...heapArgs(context), ...tsx, 'bench/bare/server.ts'],
     env: {
       NODE_ENV: 'production',
       PORT: String(port),

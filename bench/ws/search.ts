@@ -55,8 +55,10 @@ export async function runSearch (
       const id = `search${scenarioNumber++}`
       const scenario = await Scenario.open(context, target, shape, id)
 
+      // The ceiling starts higher so that it needs no more steps than the others.
+      const firstRate = target === 'bare' ? startRate * 4 : startRate
       try {
-        found.push(await search(scenario, startRate, options))
+        found.push(await search(scenario, firstRate, options))
       } finally {
         await scenario.close()
       }
