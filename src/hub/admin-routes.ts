@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { channels } from '../broker/broker.js'
 import { AppError } from '../errors.js'
-import type { HubQueries } from './hub-queries.js'
-import type { EveryoneEvent, UserEvent, BroadcastEvent } from './hub-events.js'
-import type { Hub } from './hub.js'
 import type { ClusterStats } from './cluster-stats.js'
+import type { BroadcastEvent, UserEvent } from './hub-events.js'
+import type { HubQueries } from './hub-queries.js'
+import type { Hub } from './hub.js'
 
 export interface AdminRoutesOptions {
   hub: Hub
@@ -23,6 +23,7 @@ const StatsReply = Type.Object({
   ...Figures,
   instances: Type.Array(Type.Object({ instanceId: Type.String(), ...Figures }))
 })
+const StatusParams = Type.Object({ id: UserId })
 const StatusReply = Type.Object({
   userId: Type.String(),
   online: Type.Boolean(),
@@ -38,7 +39,10 @@ const OnlineReply = Type.Object({
   pageSize: Type.Integer(),
   total: Type.Integer()
 })
-const SendToUserBody = Type.Object({ userId: UserId, payload: Type.Unknown() }, { additionalProperties: false })
+const SendToUserBody = Type.Object({
+  userId: UserId,
+  payload: Type.Unknown()
+}, { additionalProperties: false })
 const BroadcastBody = Type.Object({
   payload: Type.Unknown(),
   conversationId: Type.Optional(Type.String({ format: 'uuid' }))
@@ -49,7 +53,9 @@ const DisconnectBody = Type.Object({
   reason: Type.Optional(Type.String({ maxLength: 30 }))
 }, { additionalProperties: false })
 const UserReply = Type.Object({ userId: Type.String(), online: Type.Boolean() })
-const BroadcastReply = Type.Object({ conversationId: Type.Union([Type.String(), Type.Null()]) })
+const BroadcastReply = Type.Object({
+  conversationId: Type.Union([Type.String(), Type.Null()])
+})
 const HealthReply = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   broker: Type.Union([Type.Literal('memory'), Type.Literal('redis')]),
@@ -64,28 +70,35 @@ const tags = ['websocket']
  * The WebSocket management routes (administrators, except health). They
  * act on the whole cluster through the broker and the shared hub state.
  */
-export default async function adminRoutes (app: FastifyInstance, options: AdminRoutesOptions) {
+export default async function adminRoutes (
+  app: FastifyInstance,
+  options: AdminRoutesOptions
+): Promise<void> {
   const { hub, clusterStats, queries } = options
   const { broker, presence, membership } = hub.options
 
   app.get('/stats', {
     config: admin,
-    schema: { tags, summary: 'Users, sockets and rooms, cluster-wide and per instance', response: { 200: StatsReply } }
+    schema: {
+      tags,
+      summary: 'Users, sockets and rooms, cluster-wide and per instance',
+      response: { 200: StatsReply }
+    }
   }, async () => {
     const [instances, online, rooms] = await Promise.all([
       clusterStats.instances(),
       presence.onlineUsers(),
       membership.conversationCount()
     ])
-    const totalSockets = instances.reduce((sum, instance) => sum + instance.totalSockets, 0)
+    const totalSockets = instances.reduce((sum, each) => sum + each.totalSockets, 0)
     return { connectedUsers: online.length, totalSockets, rooms, instances }
   })
 
-  app.get<{ Params: { id: string } }>('/user/:id/status', {
+  app.get<{ Params: Static<typeof StatusParams> }>('/user/:id/status', {
     schema: {
       tags,
-      summary: 'Whether a user is online (administrators, or users sharing a conversation)',
-      params: Type.Object({ id: UserId }),
+      summary: 'Whether a user is online (administrators, users sharing a conversation)',
+      params: StatusParams,
       response: { 200: StatusReply }
     }
   }, async (request) => {
@@ -94,45 +107,56 @@ export default async function adminRoutes (app: FastifyInstance, options: AdminR
 
     const allowed = caller.role === 'admin' || caller.userId === userId ||
       await queries.shareConversation(caller.userId, userId)
-    if (!await queries.userExists(userId)) throw new AppError('NOT_FOUND', 'User not found')
-    if (!allowed) throw new AppError('FORBIDDEN', 'You share no conversation with this user')
+    await requireUser(userId)
+    if (!allowed) throw new AppError('FORBIDDEN', 'No conversation shared with this user')
 
     return { userId, ...await presence.status(userId) }
   })
 
   app.get<{ Querystring: Static<typeof OnlineQuery> }>('/online-users', {
     config: admin,
-    schema: { tags, summary: 'Users online anywhere in the cluster', querystring: OnlineQuery, response: { 200: OnlineReply } }
+    schema: {
+      tags,
+      summary: 'Users online anywhere in the cluster',
+      querystring: OnlineQuery,
+      response: { 200: OnlineReply }
+    }
   }, async (request) => {
     const { page, pageSize } = request.query
     const online = await presence.onlineUsers()
-    const items = online.slice((page - 1) * pageSize, page * pageSize).map((userId) => ({ userId }))
+
+    const items = online.slice((page - 1) * pageSize, page * pageSize)
+      .map((userId) => ({ userId }))
     return { items, page, pageSize, total: online.length }
   })
 
   app.post<{ Body: Static<typeof SendToUserBody> }>('/send-to-user', {
     config: admin,
-    schema: { tags, summary: 'A broadcast frame to every socket of one user', body: SendToUserBody, response: { 200: UserReply } }
+    schema: {
+      tags,
+      summary: 'A broadcast frame to every socket of one user',
+      body: SendToUserBody,
+      response: { 200: UserReply }
+    }
   }, async (request) => {
     const { userId, payload } = request.body
-    const online = await knownUserOnline(userId)
+    await requireUser(userId)
 
     const event: UserEvent = { type: 'broadcast', payload }
     broker.publish(channels.user(userId), event)
-    return { userId, online }
+    return { userId, online: await isOnline(userId) }
   })
 
   app.post<{ Body: Static<typeof BroadcastBody> }>('/broadcast', {
     config: admin,
     schema: {
       tags,
-      summary: 'A broadcast frame to every socket, or to those joined to one conversation',
+      summary: 'A broadcast frame to every socket, or to those joined to a conversation',
       body: BroadcastBody,
       response: { 200: BroadcastReply }
     }
   }, async (request) => {
-    const { payload } = request.body
-    const event: BroadcastEvent & EveryoneEvent = { type: 'broadcast', payload }
+    const event: BroadcastEvent = { type: 'broadcast', payload: request.body.payload }
     const conversationId = request.body.conversationId?.toLowerCase()
 
     if (conversationId === undefined) {
@@ -149,10 +173,16 @@ export default async function adminRoutes (app: FastifyInstance, options: AdminR
 
   app.post<{ Body: Static<typeof DisconnectBody> }>('/disconnect-user', {
     config: admin,
-    schema: { tags, summary: 'Closes every socket of a user with 4000', body: DisconnectBody, response: { 200: UserReply } }
+    schema: {
+      tags,
+      summary: 'Closes every socket of a user, on every instance, with 4000',
+      body: DisconnectBody,
+      response: { 200: UserReply }
+    }
   }, async (request) => {
     const { userId, reason } = request.body
-    const online = await knownUserOnline(userId)
+    await requireUser(userId)
+    const online = await isOnline(userId)
 
     const event: UserEvent = { type: 'disconnect', ...(reason ? { reason } : {}) }
     broker.publish(channels.user(userId), event)
@@ -162,7 +192,11 @@ export default async function adminRoutes (app: FastifyInstance, options: AdminR
 
   app.get('/health', {
     config: { public: true },
-    schema: { tags, summary: 'The hub of this instance and its broker', response: { 200: HealthReply } }
+    schema: {
+      tags,
+      summary: 'The hub of this instance and its broker',
+      response: { 200: HealthReply }
+    }
   }, async () => ({
     status: broker.connected ? 'ok' as const : 'degraded' as const,
     broker: broker.kind,
@@ -170,9 +204,13 @@ export default async function adminRoutes (app: FastifyInstance, options: AdminR
     sockets: hub.localStats().totalSockets
   }))
 
-  async function knownUserOnline (userId: string): Promise<boolean> {
-    if (!await queries.userExists(userId)) throw new AppError('NOT_FOUND', 'User not found')
-    const [online] = await presence.online([userId])
-    return online !== undefined
+  async function requireUser (userId: string): Promise<void> {
+    const known = await queries.userExists(userId)
+    if (!known) throw new AppError('NOT_FOUND', 'User not found')
+  }
+
+  async function isOnline (userId: string): Promise<boolean> {
+    const online = await presence.online([userId])
+    return online.length > 0
   }
 }

@@ -9,7 +9,10 @@ export class ChannelSubscriptions {
   private readonly holders = new Map<string, number>()
   private readonly subscribed = new Map<string, Promise<void>>()
 
-  constructor (private readonly broker: Broker, private readonly log: FastifyBaseLogger) {}
+  constructor (
+    private readonly broker: Broker,
+    private readonly log: FastifyBaseLogger
+  ) {}
 
   /** Holds the channel; resolves once its events reach this instance. */
   async acquire (channel: string): Promise<void> {

@@ -23,8 +23,13 @@ function frame<T extends string, P extends TProperties> (type: T, properties: P)
   }, { additionalProperties: false })
 }
 
-export const AuthFrame = frame('auth', { token: Type.String({ minLength: 1, maxLength: MAX_TOKEN_LENGTH }) })
-export const JoinFrame = frame('join', { conversationId: ConversationId, afterSeq: Type.Optional(Seq) })
+export const AuthFrame = frame('auth', {
+  token: Type.String({ minLength: 1, maxLength: MAX_TOKEN_LENGTH })
+})
+export const JoinFrame = frame('join', {
+  conversationId: ConversationId,
+  afterSeq: Type.Optional(Seq)
+})
 export const LeaveFrame = frame('leave', { conversationId: ConversationId })
 export const SendFrame = frame('send', {
   conversationId: ConversationId,
@@ -44,7 +49,13 @@ export const ClientFrame = Type.Union([
 ])
 
 export type ClientFrame = Static<typeof ClientFrame>
-export type ClientFrameType = ClientFrame['type']
+export type AuthFrame = Static<typeof AuthFrame>
+export type JoinFrame = Static<typeof JoinFrame>
+export type LeaveFrame = Static<typeof LeaveFrame>
+export type SendFrame = Static<typeof SendFrame>
+export type TypingFrame = Static<typeof TypingFrame>
+export type ReadFrame = Static<typeof ReadFrame>
+export type PingFrame = Static<typeof PingFrame>
 
 // Looked up only to explain a refusal; the compiled union decides.
 const VARIANTS: ReadonlyMap<string, typeof ClientFrame.anyOf[number]> = new Map(
@@ -77,8 +88,8 @@ function validId (value: unknown): string | undefined {
   if (!isPlainObject(value)) return undefined
 
   const id = value.id
-  if (typeof id !== 'string' || id.length < 1 || id.length > MAX_FRAME_ID_LENGTH) return undefined
-  return id
+  if (typeof id !== 'string') return undefined
+  return id.length >= 1 && id.length <= MAX_FRAME_ID_LENGTH ? id : undefined
 }
 
 function describeInvalid (value: unknown): string {

@@ -99,9 +99,10 @@ export class Connection {
     join.heldBytes += data.length
   }
 
-  /** Closes with one of our close codes; ws destroys the socket if the peer never answers. */
+  /** Closes with one of our codes; ws destroys the socket if the peer never answers. */
   close (name: CloseName, reason?: string): void {
-    if (this.ws.readyState !== WebSocket.OPEN && this.ws.readyState !== WebSocket.CONNECTING) return
+    const { readyState } = this.ws
+    if (readyState !== WebSocket.OPEN && readyState !== WebSocket.CONNECTING) return
 
     const close = CloseCodes[name]
     this.ws.close(close.code, reason ?? close.reason)

@@ -17,7 +17,12 @@ export const STRIKE_WINDOW_MS = 10_000
  * order (join, leave, typing, read, auth) run one after another; sends and
  * pings run at once, so concurrent sends share a database round trip.
  */
-export function receiveFrame (hub: Hub, conn: Connection, data: Buffer, isBinary: boolean): void {
+export function receiveFrame (
+  hub: Hub,
+  conn: Connection,
+  data: Buffer,
+  isBinary: boolean
+): void {
   hub.options.metrics.framesIn.inc()
 
   switch (conn.state) {
@@ -28,7 +33,7 @@ export function receiveFrame (hub: Hub, conn: Connection, data: Buffer, isBinary
   }
 }
 
-function receiveFirstFrame (hub: Hub, conn: Connection, data: Buffer, isBinary: boolean): void {
+function receiveFirstFrame (hub: Hub, conn: Connection, data: Buffer, isBinary: boolean) {
   const parsed = parseClientFrame(data, isBinary)
   if (!parsed.ok || parsed.frame.type !== 'auth') {
     conn.close('UNAUTHENTICATED', 'authenticate first')
@@ -50,7 +55,7 @@ function receiveFirstFrame (hub: Hub, conn: Connection, data: Buffer, isBinary: 
 }
 
 // The socket is being made ready; its frames wait, within the frame limit.
-function keepForLater (hub: Hub, conn: Connection, data: Buffer, isBinary: boolean): void {
+function keepForLater (hub: Hub, conn: Connection, data: Buffer, isBinary: boolean) {
   if (conn.backlog.length >= hub.options.limits.framesPerSecond) {
     conn.close('FLOODING')
     return
@@ -58,13 +63,14 @@ function keepForLater (hub: Hub, conn: Connection, data: Buffer, isBinary: boole
   conn.backlog.push({ data, isBinary })
 }
 
-function receiveReadyFrame (hub: Hub, conn: Connection, data: Buffer, isBinary: boolean): void {
+function receiveReadyFrame (hub: Hub, conn: Connection, data: Buffer, isBinary: boolean) {
   const parsed = parseClientFrame(data, isBinary)
   const id = parsed.ok ? parsed.frame.id : parsed.id
 
   const retryAfterMs = hub.frameLimiter.take(conn.userId)
   if (retryAfterMs > 0) {
-    refuse(hub, conn, new AppError('RATE_LIMITED', 'Frame limit reached', { retryAfterMs }), id)
+    const limited = new AppError('RATE_LIMITED', 'Frame limit reached', { retryAfterMs })
+    refuse(hub, conn, limited, id)
     return
   }
 
@@ -93,22 +99,24 @@ async function run (hub: Hub, conn: Connection, frame: ClientFrame): Promise<voi
 }
 
 /** Answers a frame with `error`; RATE_LIMITED counts toward closing a flooder. */
-export function refuse (hub: Hub, conn: Connection, err: unknown, id: string | undefined): void {
+export function refuse (hub: Hub, conn: Connection, err: unknown, id?: string): void {
   if (!isAppError(err)) {
     hub.fault(err, 'frame handling failed')
     hub.send(conn, errorFrame('INTERNAL', 'Internal error', { id }))
     return
   }
 
-  conn.log.info({ userId: conn.identity?.userId, code: err.code, reason: err.message }, 'frame refused')
-  hub.send(conn, errorFrame(err.code, err.message, { id, retryAfterMs: err.retryAfterMs }))
+  const { code, message, retryAfterMs } = err
+  conn.log.info({ userId: conn.identity?.userId, code, reason: message }, 'frame refused')
+  hub.send(conn, errorFrame(code, message, { id, retryAfterMs }))
   if (err.code === 'RATE_LIMITED') strike(conn)
 }
 
 function strike (conn: Connection): void {
   const now = Date.now()
   conn.strikes.push(now)
-  while (conn.strikes.length > 0 && conn.strikes[0] <= now - STRIKE_WINDOW_MS) conn.strikes.shift()
+  const since = now - STRIKE_WINDOW_MS
+  while (conn.strikes.length > 0 && conn.strikes[0] <= since) conn.strikes.shift()
 
   if (conn.strikes.length >= STRIKE_LIMIT) {
     conn.log.info({ userId: conn.identity?.userId }, 'closing a flooding socket')

@@ -6,8 +6,17 @@ import type { MessageBody, NotificationBody, TypingState } from './server-frames
  * sockets, and the everyone channel presence changes and broadcasts.
  * Each is plain JSON, so it crosses instances unchanged.
  */
-export type MessageEvent = { type: 'message', conversationId: string, message: MessageBody }
-export type TypingEvent = { type: 'typing', conversationId: string, userId: string, state: TypingState }
+export type MessageEvent = {
+  type: 'message'
+  conversationId: string
+  message: MessageBody
+}
+export type TypingEvent = {
+  type: 'typing'
+  conversationId: string
+  userId: string
+  state: TypingState
+}
 /** origin is the session that moved the mark; that socket already has its ack. */
 export type ReadEvent = {
   type: 'read'
@@ -16,7 +25,11 @@ export type ReadEvent = {
   upToSeq: number
   origin?: string
 }
-export type MembershipEvent = { type: 'joined' | 'left', conversationId: string, userId: string }
+export type MembershipEvent = {
+  type: 'joined' | 'left'
+  conversationId: string
+  userId: string
+}
 export type BroadcastEvent = { type: 'broadcast', payload: unknown }
 
 export type ConversationEvent =
@@ -27,6 +40,13 @@ export type UserEvent =
   | BroadcastEvent
   | { type: 'disconnect', reason?: string }
 
+export type PresenceEvent = {
+  type: 'presence'
+  userId: string
+  status: 'online' | 'offline'
+  lastSeenAt?: string
+}
+
 export type EveryoneEvent =
-  | { type: 'presence', userId: string, status: 'online' | 'offline', lastSeenAt?: string }
+  | PresenceEvent
   | BroadcastEvent

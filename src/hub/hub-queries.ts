@@ -26,12 +26,14 @@ export class HubQueries {
   }
 
   async userExists (userId: string): Promise<boolean> {
-    const [row] = await this.database.db.select({ id: users.id }).from(users).where(eq(users.id, userId))
+    const [row] = await this.database.db.select({ id: users.id }).from(users)
+      .where(eq(users.id, userId))
     return row !== undefined
   }
 
   async shareConversation (userId: string, otherId: string): Promise<boolean> {
-    const [row] = await this.database.db.select({ one: sql<number>`1` }).from(conversations)
+    const [row] = await this.database.db.select({ one: sql<number>`1` })
+      .from(conversations)
       .where(or(
         and(eq(conversations.companyId, userId), eq(conversations.candidateId, otherId)),
         and(eq(conversations.companyId, otherId), eq(conversations.candidateId, userId))

@@ -2,23 +2,23 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { FastifyBaseLogger } from 'fastify'
 import type WebSocket from 'ws'
 import type { Identity } from '../auth/identity.js'
-import { channels, type Broker, type BrokerEvent } from '../broker/broker.js'
-import { preview } from '../chat/content.js'
+import { channels, type Broker } from '../broker/broker.js'
 import type { ConversationAccess } from '../chat/conversation-access.js'
 import type { MessageStore } from '../chat/message-store.js'
-import type { ReadEvent as StoredReadEvent, ReadMarks } from '../chat/read-marks.js'
-import type { SendService, SentEvent } from '../chat/send-service.js'
+import type { ReadMarks } from '../chat/read-marks.js'
+import type { SendService } from '../chat/send-service.js'
 import { ChannelSubscriptions } from './channels.js'
-import type { ClusterStats, InstanceStats } from './cluster-stats.js'
+import { announceRead, announceSent } from './chat-announcements.js'
+import type { InstanceStats } from './cluster-stats.js'
 import { Connection } from './connection.js'
-import type { ConversationEvent, EveryoneEvent, UserEvent } from './hub-events.js'
+import { routeBrokerEvent } from './event-routing.js'
 import type { HubQueries } from './hub-queries.js'
 import { LocalUsers } from './local-users.js'
 import type { ConversationMembership } from './membership.js'
 import { LongPollWaiters } from './message-waiter.js'
 import type { Presence } from './presence.js'
 import { Rooms } from './rooms.js'
-import { encodeFrame, messageBody, type MessageBody, type ServerFrame } from './server-frames.js'
+import type { MessageBody, ServerFrame } from './server-frames.js'
 import { SlidingWindow } from './sliding-window.js'
 import { CountedTimers } from './timers.js'
 
@@ -41,17 +41,25 @@ export interface HubOptions {
   broker: Broker
   presence: Presence
   membership: ConversationMembership
-  chat: { store: MessageStore, access: ConversationAccess, sender: SendService, reads: ReadMarks }
+  chat: {
+    store: MessageStore
+    access: ConversationAccess
+    sender: SendService
+    reads: ReadMarks
+  }
   queries: HubQueries
   metrics: HubMetrics
   /** Verifies a token and the role recorded for its user; throws UNAUTHENTICATED. */
   verify(token: string): Promise<Identity>
-  /** Verifies a token's signature and claims only (refresh); throws UNAUTHENTICATED. */
+  /** Verifies a token's signature and claims only (a refresh); throws UNAUTHENTICATED. */
   decode(token: string): Identity
   unreadNotifications(userId: string): Promise<number>
 }
 
-/** The hub's own bookkeeping; every figure is back to zero once sockets and long-polls are gone. */
+/**
+ * The hub's own bookkeeping. Every figure is back to zero once the sockets
+ * and long-polls are gone.
+ */
 export interface HubStats {
   sockets: number
   users: number
@@ -62,7 +70,7 @@ export interface HubStats {
   waiters: number
 }
 
-/** How long shutdown waits for clients to answer the 1001 close and for long-poll answers. */
+/** How long shutdown waits for the 1001 closes and the long-poll answers. */
 const SHUTDOWN_GRACE_MS = 2000
 
 /**
@@ -77,19 +85,21 @@ export class Hub {
   readonly users: LocalUsers
   readonly waiters: LongPollWaiters
   readonly frameLimiter: SlidingWindow
-  /** The session whose `read` frame is being applied, so its own socket is skipped. */
+  /** The session whose `read` is being applied, so its own socket is skipped. */
   readonly readOrigin = new AsyncLocalStorage<string>()
   readonly connections = new Set<Connection>()
-  stopping = false
   private heartbeat: NodeJS.Timeout | null = null
   private listeners = 0
   private allClosed: (() => void) | null = null
+  private readonly onSent: ReturnType<typeof announceSent>
+  private readonly onRead: ReturnType<typeof announceRead>
 
   constructor (readonly options: HubOptions) {
     const { broker, log } = options
     this.channels = new ChannelSubscriptions(broker, log)
     this.frameLimiter = new SlidingWindow(options.limits.framesPerSecond, 1000)
-    this.users = new LocalUsers({ broker, channels: this.channels, presence: options.presence, log })
+    const { presence } = options
+    this.users = new LocalUsers({ broker, channels: this.channels, presence, log })
     this.rooms = new Rooms({
       broker,
       channels: this.channels,
@@ -101,6 +111,8 @@ export class Hub {
         await options.chat.store.listAfter(conversationId, afterSeq, limit),
       delivered: (frames, message) => this.delivered(frames, message)
     })
+    this.onSent = announceSent(broker)
+    this.onRead = announceRead(broker, this.readOrigin)
     this.waiters = new LongPollWaiters({
       channels: this.channels,
       timers: this.timers,
@@ -117,7 +129,7 @@ export class Hub {
   async start (): Promise<void> {
     const { broker, chat, membership } = this.options
 
-    broker.onEvent((channel, event) => this.route(channel, event))
+    broker.onEvent((channel, event) => routeBrokerEvent(this, channel, event))
     broker.onResync(() => this.resync())
     await broker.subscribe(channels.everyone())
 
@@ -127,12 +139,13 @@ export class Hub {
     chat.reads.on('read', this.onRead)
   }
 
-  /** Takes a socket just upgraded, authenticated already or not; logs with the upgrade's logger. */
+  /** Takes a socket just upgraded, authenticated or not, with the upgrade's logger. */
   accept (ws: WebSocket, log: FastifyBaseLogger = this.log): Connection {
     const conn = new Connection(ws, this.options.limits.maxBufferedBytes, log)
     this.connections.add(conn)
     if (!this.heartbeat) {
-      this.heartbeat = this.timers.interval(() => this.beat(), this.options.limits.heartbeatMs)
+      const { heartbeatMs } = this.options.limits
+      this.heartbeat = this.timers.interval(() => this.beat(), heartbeatMs)
     }
     return conn
   }
@@ -155,7 +168,9 @@ export class Hub {
     for (const conversationId of [...conn.joined.keys()]) {
       const room = this.rooms.get(conversationId)
       conn.joined.delete(conversationId)
-      if (room) this.rooms.leave(room, conn).catch((err: unknown) => this.fault(err, 'leave on close failed'))
+      if (!room) continue
+      this.rooms.leave(room, conn)
+        .catch((err: unknown) => this.fault(err, 'leave on close failed'))
     }
     if (conn.identity) this.users.remove(conn)
 
@@ -193,7 +208,10 @@ export class Hub {
   /** Frames written to sockets; one latency sample per delivered message. */
   delivered (frames: number, message?: MessageBody): void {
     if (frames > 0) this.options.metrics.framesOut.inc(frames)
-    if (message) this.options.metrics.deliveryLatency.observe((Date.now() - Date.parse(message.createdAt)) / 1000)
+    if (!message) return
+
+    const ageMs = Date.now() - Date.parse(message.createdAt)
+    this.options.metrics.deliveryLatency.observe(ageMs / 1000)
   }
 
   send (conn: Connection, frame: ServerFrame): void {
@@ -207,7 +225,6 @@ export class Hub {
 
   /** Closes every socket with 1001 and answers every long-poll now. */
   async shutdown (): Promise<void> {
-    this.stopping = true
     const longPollsAnswered = this.waiters.stop(SHUTDOWN_GRACE_MS)
 
     if (this.connections.size > 0) {
@@ -247,103 +264,9 @@ export class Hub {
     }
   }
 
-  private readonly onSent = ({ members, stored }: SentEvent): void => {
-    const message = messageBody(stored.message)
-    const conversationId = members.conversationId
-    this.options.broker.publish(channels.conversation(conversationId), { type: 'message', conversationId, message })
-
-    const notification = stored.notification
-    if (!notification) return
-
-    const event: UserEvent = {
-      type: 'notification',
-      notification: {
-        id: notification.id,
-        kind: 'message',
-        conversationId,
-        messageId: message.id,
-        preview: preview(message.content),
-        createdAt: notification.createdAt
-      }
-    }
-    this.options.broker.publish(channels.user(notification.userId), event)
-  }
-
-  private readonly onRead = (event: StoredReadEvent): void => {
-    const origin = this.readOrigin.getStore()
-    this.options.broker.publish(channels.conversation(event.conversationId), {
-      type: 'read',
-      conversationId: event.conversationId,
-      userId: event.userId,
-      upToSeq: event.lastReadSeq,
-      ...(origin ? { origin } : {})
-    })
-  }
-
-  // Runs inside the broker's publish for local events: it must never throw.
-  private route (channel: string, event: BrokerEvent): void {
-    try {
-      if (channel === channels.everyone()) return this.routeEveryone(event as EveryoneEvent)
-
-      const conversationId = suffix(channel, channels.conversation(''))
-      if (conversationId !== null) return this.routeConversation(conversationId, event as ConversationEvent)
-
-      const userId = suffix(channel, channels.user(''))
-      if (userId !== null) return this.routeUser(userId, event as UserEvent)
-    } catch (err) {
-      this.fault(err, 'fan-out failed')
-    }
-  }
-
-  private routeConversation (conversationId: string, event: ConversationEvent): void {
-    if (event.type === 'message') this.waiters.onMessage(conversationId, event.message.seq)
-    this.rooms.get(conversationId)?.onEvent(event)
-  }
-
-  private routeUser (userId: string, event: UserEvent): void {
-    const sockets = this.users.socketsOf(userId)
-    this.log.trace({ userId, type: event.type, sockets: sockets.size }, 'user fan-out')
-
-    if (event.type === 'disconnect') {
-      for (const conn of sockets) conn.close('ADMIN_DISCONNECT', event.reason)
-      return
-    }
-    this.sendToAll(sockets, event)
-  }
-
-  private routeEveryone (event: EveryoneEvent): void {
-    if (event.type === 'broadcast') {
-      const ready = [...this.connections].filter((conn) => conn.state === 'ready')
-      return this.sendToAll(ready, event)
-    }
-
-    // One frame per socket, however many of the user's conversations it joined.
-    const targets = new Set<Connection>()
-    for (const room of this.rooms.withParticipant(event.userId)) {
-      for (const conn of room.sockets.keys()) if (conn.userId !== event.userId) targets.add(conn)
-    }
-    this.log.trace({ userId: event.userId, status: event.status, sockets: targets.size }, 'presence fan-out')
-    this.sendToAll(targets, event)
-  }
-
-  private sendToAll (sockets: Iterable<Connection>, frame: ServerFrame): void {
-    let data: Buffer | null = null
-    let frames = 0
-
-    for (const conn of sockets) {
-      data ??= encodeFrame(frame)
-      if (conn.sendEncoded(data)) frames++
-    }
-    this.delivered(frames)
-  }
-
   private resync (): void {
     this.log.info({ rooms: this.rooms.size }, 'broker back; catching up from PostgreSQL')
     for (const room of this.rooms.all()) room.resync()
     this.waiters.resync()
   }
-}
-
-function suffix (channel: string, prefix: string): string | null {
-  return channel.startsWith(prefix) ? channel.slice(prefix.length) : null
 }

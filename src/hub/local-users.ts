@@ -46,7 +46,8 @@ export class LocalUsers {
     this.users.delete(userId)
     this.deps.channels.release(channels.user(userId))
     void this.deps.presence.disconnect(userId).then(({ offline, lastSeenAt }) => {
-      if (offline) this.announce({ type: 'presence', userId, status: 'offline', lastSeenAt })
+      if (!offline) return
+      this.announce({ type: 'presence', userId, status: 'offline', lastSeenAt })
     })
   }
 

@@ -12,7 +12,12 @@ export interface MessageWaiter {
    * conversation (or already exists), after waitMs, when the client goes
    * away, or at once when the service shuts down. Never rejects.
    */
-  waitForMessage(conversationId: string, afterSeq: number, waitMs: number, rawRequest: IncomingMessage): Promise<void>
+  waitForMessage(
+    conversationId: string,
+    afterSeq: number,
+    waitMs: number,
+    rawRequest: IncomingMessage
+  ): Promise<void>
 }
 
 export interface WaitersDeps {
@@ -40,7 +45,12 @@ export class LongPollWaiters implements MessageWaiter {
 
   constructor (private readonly deps: WaitersDeps) {}
 
-  async waitForMessage (conversationId: string, afterSeq: number, waitMs: number, rawRequest: IncomingMessage) {
+  async waitForMessage (
+    conversationId: string,
+    afterSeq: number,
+    waitMs: number,
+    rawRequest: IncomingMessage
+  ): Promise<void> {
     const socket = rawRequest.socket as Socket | null
     if (this.stopping || !socket || socket.destroyed || waitMs <= 0) return
 
@@ -108,7 +118,9 @@ export class LongPollWaiters implements MessageWaiter {
     let timer: NodeJS.Timeout | null = null
     await Promise.race([
       Promise.all(requests.map(answered)),
-      new Promise<void>((resolve) => { timer = this.deps.timers.timeout(resolve, graceMs) })
+      new Promise<void>((resolve) => {
+        timer = this.deps.timers.timeout(resolve, graceMs)
+      })
     ])
     this.deps.timers.clear(timer)
   }

@@ -75,7 +75,8 @@ async function hubPlugin (app: FastifyInstance) {
     openSession(hub, socket, request.identity, request.log)
   })
 
-  await app.register(adminRoutes, { prefix: '/api/websocket', hub, clusterStats, queries })
+  const prefix = '/api/websocket'
+  await app.register(adminRoutes, { prefix, hub, clusterStats, queries })
   await hub.start()
 
   app.addHook('onClose', async () => {
@@ -105,4 +106,7 @@ async function hubPlugin (app: FastifyInstance) {
   }
 }
 
-export default fp(hubPlugin, { name: 'hub', dependencies: ['chat', 'cluster', 'auth', 'metrics'] })
+export default fp(hubPlugin, {
+  name: 'hub',
+  dependencies: ['chat', 'cluster', 'auth', 'metrics']
+})

@@ -2,7 +2,9 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ConversationMembers } from '../chat/conversation-access.js'
 import type { Connection, JoinState } from './connection.js'
 import type { ConversationEvent, MessageEvent, TypingEvent } from './hub-events.js'
-import { encodeFrame, messageBody, type MessageBody, type ServerFrame } from './server-frames.js'
+import {
+  encodeFrame, messageBody, type MessageBody, type ServerFrame, type TypingState
+} from './server-frames.js'
 import type { CountedTimers } from './timers.js'
 
 /** A typing start not renewed within this long becomes a stop. */
@@ -15,7 +17,8 @@ export interface RoomDeps {
   timers: CountedTimers
   log: FastifyBaseLogger
   /** Messages with seq > afterSeq, oldest first. */
-  listAfter(conversationId: string, afterSeq: number, limit: number): Promise<MessageBody[]>
+  listAfter(conversationId: string, afterSeq: number, limit: number):
+    Promise<MessageBody[]>
   /** Counts frames written and the age of each delivered message. */
   delivered(frames: number, message?: MessageBody): void
 }
@@ -88,16 +91,27 @@ export class Room {
     if (this.closed) return
 
     switch (event.type) {
-      case 'message': return this.onMessage(event)
-      case 'typing': return this.onTyping(event)
-      case 'read': return this.deliver({
-        type: 'read', conversationId: this.conversationId, userId: event.userId, upToSeq: event.upToSeq
-      }, (conn) => conn.sessionId !== event.origin)
-      case 'joined': return this.deliverToOthers(event.userId, event)
+      case 'message':
+        this.onMessage(event)
+        break
+      case 'typing':
+        this.onTyping(event)
+        break
+      case 'read': {
+        const { conversationId, userId, upToSeq, origin } = event
+        const frame: ServerFrame = { type: 'read', conversationId, userId, upToSeq }
+        this.deliver(frame, (conn) => conn.sessionId !== origin)
+        break
+      }
+      case 'joined':
+        this.deliverToOthers(event.userId, event)
+        break
       case 'left':
         this.stopTyping(event.userId)
-        return this.deliverToOthers(event.userId, event)
-      case 'broadcast': return this.deliver({ type: 'broadcast', payload: event.payload })
+        this.deliverToOthers(event.userId, event)
+        break
+      case 'broadcast':
+        this.deliver({ type: 'broadcast', payload: event.payload })
     }
   }
 
@@ -132,7 +146,9 @@ export class Room {
       this.deliverMessage(next.message)
     }
 
-    for (const seq of this.waiting.keys()) if (seq <= this.lastSeq) this.waiting.delete(seq)
+    for (const seq of this.waiting.keys()) {
+      if (seq <= this.lastSeq) this.waiting.delete(seq)
+    }
 
     if (this.waiting.size === 0) {
       this.gapTimer = this.deps.timers.clear(this.gapTimer)
@@ -158,7 +174,8 @@ export class Room {
         const limit = Math.min(FILL_PAGE, untilSeq - this.lastSeq)
         if (limit <= 0) break
 
-        const messages = await this.deps.listAfter(this.conversationId, this.lastSeq, limit)
+        const after = this.lastSeq
+        const messages = await this.deps.listAfter(this.conversationId, after, limit)
         if (this.closed) return
 
         for (const message of messages) {
@@ -174,24 +191,28 @@ export class Room {
 
     if (this.refillWanted) {
       this.refillWanted = false
-      return await this.fill(Number.MAX_SAFE_INTEGER)
+      await this.fill(Number.MAX_SAFE_INTEGER)
+      return
     }
     this.drain()
   }
 
   private deliverMessage (message: MessageBody): void {
-    this.lastSeq = message.seq
+    const { conversationId } = this
+    const seq = message.seq
+    this.lastSeq = seq
 
-    const data = encodeFrame({ type: 'message', conversationId: this.conversationId, message: messageBody(message) })
+    const body = messageBody(message)
+    const data = encodeFrame({ type: 'message', conversationId, message: body })
     let frames = 0
 
     for (const [conn, join] of this.sockets) {
-      if (message.seq <= join.replayedTo) continue
-      if (join.held) conn.hold(join, message.seq, data)
+      if (seq <= join.replayedTo) continue
+      if (join.held) conn.hold(join, seq, data)
       else if (conn.sendEncoded(data)) frames++
     }
 
-    this.deps.log.trace({ conversationId: this.conversationId, seq: message.seq, frames }, 'message fan-out')
+    this.deps.log.trace({ conversationId, seq, frames }, 'message fan-out')
     this.deps.delivered(frames, message)
   }
 
@@ -221,8 +242,9 @@ export class Room {
     this.deliverTyping(userId, 'stop')
   }
 
-  private deliverTyping (userId: string, state: 'start' | 'stop'): void {
-    this.deliverToOthers(userId, { type: 'typing', conversationId: this.conversationId, userId, state })
+  private deliverTyping (userId: string, state: TypingState): void {
+    const { conversationId } = this
+    this.deliverToOthers(userId, { type: 'typing', conversationId, userId, state })
   }
 
   private deliverToOthers (userId: string, frame: ServerFrame): void {
@@ -241,7 +263,8 @@ export class Room {
       else if (conn.sendEncoded(data)) frames++
     }
 
-    this.deps.log.trace({ conversationId: this.conversationId, type: frame.type, frames }, 'fan-out')
+    const { conversationId } = this
+    this.deps.log.trace({ conversationId, type: frame.type, frames }, 'fan-out')
     this.deps.delivered(frames)
   }
 }

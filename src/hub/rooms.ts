@@ -71,7 +71,7 @@ export class Rooms {
     if (!room.add(conn, join)) return
 
     const first = await this.deps.membership.add(room.conversationId, conn.userId)
-    if (first) this.announce({ type: 'joined', conversationId: room.conversationId, userId: conn.userId })
+    if (first) this.announce('joined', room, conn)
   }
 
   /** Removes a socket; announces the user's last leave in the cluster. */
@@ -82,7 +82,7 @@ export class Rooms {
     if (!last) return
 
     const gone = await this.deps.membership.remove(room.conversationId, conn.userId)
-    if (gone) this.announce({ type: 'left', conversationId: room.conversationId, userId: conn.userId })
+    if (gone) this.announce('left', room, conn)
   }
 
   private create (members: ConversationMembers): Room {
@@ -109,7 +109,8 @@ export class Rooms {
     if (!room.empty || room.closed) return
 
     room.close()
-    if (this.rooms.get(room.conversationId) === room) this.rooms.delete(room.conversationId)
+    const { conversationId } = room
+    if (this.rooms.get(conversationId) === room) this.rooms.delete(conversationId)
     for (const userId of [room.members.companyId, room.members.candidateId]) {
       const rooms = this.byParticipant.get(userId)
       rooms?.delete(room)
@@ -118,7 +119,9 @@ export class Rooms {
     this.deps.channels.release(channels.conversation(room.conversationId))
   }
 
-  private announce (event: MembershipEvent): void {
-    this.deps.broker.publish(channels.conversation(event.conversationId), event)
+  private announce (type: MembershipEvent['type'], room: Room, conn: Connection): void {
+    const { conversationId } = room
+    const event: MembershipEvent = { type, conversationId, userId: conn.userId }
+    this.deps.broker.publish(channels.conversation(conversationId), event)
   }
 }

@@ -41,13 +41,24 @@ export type ServerFrame =
       unreadNotifications: number
     }
   | { type: 'ack', id: string, result?: unknown }
-  | { type: 'error', id?: string, code: ErrorCode, message: string, retryAfterMs?: number }
+  | {
+      type: 'error'
+      id?: string
+      code: ErrorCode
+      message: string
+      retryAfterMs?: number
+    }
   | { type: 'pong', id?: string, serverTime: string }
   | { type: 'message', conversationId: string, message: MessageBody }
   | { type: 'typing', conversationId: string, userId: string, state: TypingState }
   | { type: 'read', conversationId: string, userId: string, upToSeq: number }
   | { type: 'joined' | 'left', conversationId: string, userId: string }
-  | { type: 'presence', userId: string, status: 'online' | 'offline', lastSeenAt?: string }
+  | {
+      type: 'presence'
+      userId: string
+      status: 'online' | 'offline'
+      lastSeenAt?: string
+    }
   | { type: 'notification', notification: NotificationBody }
   | { type: 'broadcast', payload: unknown }
 

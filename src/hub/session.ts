@@ -58,7 +58,12 @@ export function openSession (
  * `ready`, preceded by the ack of the `auth` frame that proved it.
  * Frames that arrived meanwhile are handled next, in order.
  */
-export async function establish (hub: Hub, conn: Connection, identity: Identity, authId?: string) {
+export async function establish (
+  hub: Hub,
+  conn: Connection,
+  identity: Identity,
+  authId?: string
+): Promise<void> {
   conn.identity = identity
   conn.authTimer = hub.timers.clear(conn.authTimer)
 

@@ -23,7 +23,7 @@ export function upgradeToken (request: FastifyRequest): string | undefined {
  * Verifies a socket's token and the role recorded for its user. Every
  * refusal is UNAUTHENTICATED: on the upgrade it becomes HTTP 401.
  */
-export async function verifySocketToken (app: FastifyInstance, token: string): Promise<Identity> {
+export async function verifySocketToken (app: FastifyInstance, token: string) {
   try {
     const identity = app.verifyToken(token)
     await app.users.ensure(identity)

@@ -1,4 +1,3 @@
-import type { Static } from 'typebox'
 import { AppError } from '../../errors.js'
 import type { AuthFrame } from '../client-frames.js'
 import type { Connection } from '../connection.js'
@@ -11,7 +10,7 @@ import { armExpiry } from '../session.js'
  * when the socket was authenticated); anything else leaves identity and
  * expiry as they were.
  */
-export function handleAuth (hub: Hub, conn: Connection, frame: Static<typeof AuthFrame>) {
+export function handleAuth (hub: Hub, conn: Connection, frame: AuthFrame): void {
   const current = conn.identity!
   const identity = hub.options.decode(frame.token)
 

@@ -10,7 +10,7 @@ import { handleSend } from './send.js'
 import { handleTyping } from './typing.js'
 
 /** Runs a validated frame of a ready socket; a thrown AppError becomes its `error`. */
-export async function handleFrame (hub: Hub, conn: Connection, frame: ClientFrame): Promise<void> {
+export async function handleFrame (hub: Hub, conn: Connection, frame: ClientFrame) {
   switch (frame.type) {
     case 'auth': return handleAuth(hub, conn, frame)
     case 'join': return await handleJoin(hub, conn, frame)

@@ -1,9 +1,10 @@
-import type { Static } from 'typebox'
 import { otherParticipant } from '../../chat/conversation-access.js'
 import type { JoinFrame } from '../client-frames.js'
 import type { Connection, JoinState } from '../connection.js'
 import type { Hub } from '../hub.js'
-import { encodeFrame, messageBody, type JoinResult, type MessageBody } from '../server-frames.js'
+import {
+  encodeFrame, messageBody, type JoinResult, type MessageBody
+} from '../server-frames.js'
 
 /** The most messages a join replays; past that the ack says truncated. */
 export const MAX_REPLAY = 500
@@ -15,9 +16,10 @@ export const MAX_REPLAY = 500
  * already carried is not sent twice. Joining again is allowed: ack and
  * replay, no second `joined`.
  */
-export async function handleJoin (hub: Hub, conn: Connection, frame: Static<typeof JoinFrame>) {
+export async function handleJoin (hub: Hub, conn: Connection, frame: JoinFrame) {
+  const { access, store } = hub.options.chat
   const userId = conn.userId
-  const members = await hub.options.chat.access.requireParticipant(frame.conversationId, userId)
+  const members = await access.requireParticipant(frame.conversationId, userId)
   const conversationId = members.conversationId
   const room = await hub.rooms.hold(members)
 
@@ -37,7 +39,7 @@ export async function handleJoin (hub: Hub, conn: Connection, frame: Static<type
       hub.options.presence.online([otherParticipant(members, userId)]),
       frame.afterSeq === undefined
         ? Promise.resolve([])
-        : hub.options.chat.store.listAfter(conversationId, frame.afterSeq, MAX_REPLAY + 1)
+        : store.listAfter(conversationId, frame.afterSeq, MAX_REPLAY + 1)
     ])
     if (conn.closed) return
 
@@ -74,7 +76,8 @@ async function sendReplay (
   let frames = 0
 
   for (const message of messages) {
-    const data = encodeFrame({ type: 'message', conversationId, message: messageBody(message) })
+    const body = messageBody(message)
+    const data = encodeFrame({ type: 'message', conversationId, message: body })
 
     if (conn.bufferedAmount + data.length > lowWater) {
       const written = await new Promise<boolean>((resolve) => {

@@ -1,4 +1,3 @@
-import type { Static } from 'typebox'
 import type { StoredMessage } from '../../chat/message-store.js'
 import type { SendFrame } from '../client-frames.js'
 import type { Connection } from '../connection.js'
@@ -11,16 +10,19 @@ import { messageBody } from '../server-frames.js'
  * socket before its own `message` frame. A resend that publishes nothing
  * may return without that hook: it is acknowledged on return.
  */
-export async function handleSend (hub: Hub, conn: Connection, frame: Static<typeof SendFrame>) {
-  const input = { conversationId: frame.conversationId, content: frame.content, clientMsgId: frame.clientMsgId }
+export async function handleSend (hub: Hub, conn: Connection, frame: SendFrame) {
+  const { conversationId, content, clientMsgId } = frame
   let acked = false
 
   const ack = (stored: StoredMessage) => {
     acked = true
     if (frame.id === undefined) return
-    hub.send(conn, { type: 'ack', id: frame.id, result: { message: messageBody(stored.message) } })
+    const result = { message: messageBody(stored.message) }
+    hub.send(conn, { type: 'ack', id: frame.id, result })
   }
 
-  const stored = await hub.options.chat.sender.send(conn.identity!, input, { beforePublish: ack })
+  const { sender } = hub.options.chat
+  const input = { conversationId, content, clientMsgId }
+  const stored = await sender.send(conn.identity!, input, { beforePublish: ack })
   if (!acked) ack(stored)
 }

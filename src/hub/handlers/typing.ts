@@ -1,4 +1,3 @@
-import type { Static } from 'typebox'
 import { channels } from '../../broker/broker.js'
 import type { TypingFrame } from '../client-frames.js'
 import type { Connection } from '../connection.js'
@@ -9,11 +8,17 @@ import type { Hub } from '../hub.js'
  * Publishes the typing state; each room that receives it forwards only
  * changes and turns an unrenewed start into a stop.
  */
-export async function handleTyping (hub: Hub, conn: Connection, frame: Static<typeof TypingFrame>) {
-  const members = await hub.options.chat.access.requireParticipant(frame.conversationId, conn.userId)
-  const conversationId = members.conversationId
+export async function handleTyping (hub: Hub, conn: Connection, frame: TypingFrame) {
+  const { access } = hub.options.chat
+  const members = await access.requireParticipant(frame.conversationId, conn.userId)
+  const { conversationId } = members
 
-  const event: TypingEvent = { type: 'typing', conversationId, userId: conn.userId, state: frame.state }
+  const event: TypingEvent = {
+    type: 'typing',
+    conversationId,
+    userId: conn.userId,
+    state: frame.state
+  }
   hub.options.broker.publish(channels.conversation(conversationId), event)
 
   if (frame.id !== undefined) hub.send(conn, { type: 'ack', id: frame.id })
