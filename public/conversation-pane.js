@@ -115,19 +115,22 @@ export class ConversationPane {
 
     const row = document.createElement('li')
     row.dataset.seq = String(message.seq)
-    row.classList.toggle('mine', message.senderId === this.me)
-    if (message.senderId === this.me && message.seq <= this.peerReadSeq) row.dataset.read = 'true'
+    const mine = message.senderId === this.me
+    row.classList.toggle('mine', mine)
+    if (mine && message.seq <= this.peerReadSeq) row.dataset.read = 'true'
 
     const content = document.createElement('span')
     content.className = 'content'
     content.textContent = message.content
     const meta = document.createElement('span')
     meta.className = 'meta'
-    meta.textContent = `#${message.seq} · ${new Date(message.createdAt).toLocaleTimeString()}`
+    const time = new Date(message.createdAt).toLocaleTimeString()
+    meta.textContent = `#${message.seq} · ${time}`
     row.append(content, meta)
 
     // Seqs are delivered in order, but history and live rows may interleave.
-    const next = [...this.rows.keys()].filter((seq) => seq > message.seq).sort((a, b) => a - b)[0]
+    const later = [...this.rows.keys()].filter((seq) => seq > message.seq)
+    const next = later.length ? Math.min(...later) : undefined
     this.list.insertBefore(row, next === undefined ? null : this.rows.get(next))
     this.rows.set(message.seq, row)
     row.scrollIntoView({ block: 'end' })
@@ -148,7 +151,8 @@ export class ConversationPane {
   showPeerRead (upToSeq) {
     this.peerReadSeq = Math.max(this.peerReadSeq, upToSeq)
     for (const [seq, row] of this.rows) {
-      if (row.classList.contains('mine') && seq <= this.peerReadSeq) row.dataset.read = 'true'
+      const mine = row.classList.contains('mine')
+      if (mine && seq <= this.peerReadSeq) row.dataset.read = 'true'
     }
   }
 

@@ -18,7 +18,8 @@ const WAIT = { timeout: 15_000 }
 
 // The page loads the client's browser build, which the server lists at start.
 const root = projectRoot()
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.client.json'], {
+const tsc = join(root, 'node_modules/typescript/bin/tsc')
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.client.json'], {
   cwd: root,
   stdio: 'inherit'
 })
@@ -40,6 +41,7 @@ const browser = await chromium.launchPersistentContext(userDataDir, {
 t.teardown(async () => { await browser.close() })
 
 const pageErrors: string[] = []
+const hello = 'Hello Kim, are you free on Monday?'
 
 async function openPage (): Promise<Page> {
   const page = await browser.newPage()
@@ -81,17 +83,17 @@ t.test('a company and a candidate chat live on the demo page', async (t) => {
   await company.waitForSelector('#presence[data-status="online"]', WAIT)
   t.pass('the company sees the candidate come online')
 
-  await company.fill('#draft', 'Hello Kim, are you free on Monday?')
+  await company.fill('#draft', hello)
   await company.press('#draft', 'Enter')
   await company.waitForSelector('#messages li.mine:has-text("Hello Kim")', WAIT)
 
   // The candidate is notified: the list shows the message, unread; they open it.
-  const item = candidate.locator('#conversations li', { hasText: 'Hello Kim, are you free on Monday?' })
+  const item = candidate.locator('#conversations li', { hasText: hello })
   await item.waitFor(WAIT)
   t.match(await item.textContent(), /^coA1Hello Kim/)
   await item.click()
   await candidate.waitForSelector('#messages li:has-text("Hello Kim")', WAIT)
-  t.same(await messageTexts(candidate), ['Hello Kim, are you free on Monday?'])
+  t.same(await messageTexts(candidate), [hello])
   await candidate.waitForSelector('#presence[data-status="online"]', WAIT)
 
   await company.waitForSelector('#messages li.mine[data-read="true"]', WAIT)
@@ -106,8 +108,8 @@ t.test('a company and a candidate chat live on the demo page', async (t) => {
   await candidate.press('#draft', 'Enter')
   await company.waitForSelector('#messages li:not(.mine):has-text("Yes, Monday works")', WAIT)
   await company.waitForSelector('#typing[hidden]', { ...WAIT, state: 'attached' })
-  t.same(await messageTexts(company), ['Hello Kim, are you free on Monday?', 'Yes, Monday works'])
-  t.same(await messageTexts(candidate), ['Hello Kim, are you free on Monday?', 'Yes, Monday works'])
+  t.same(await messageTexts(company), [hello, 'Yes, Monday works'])
+  t.same(await messageTexts(candidate), [hello, 'Yes, Monday works'])
 
   // Presence again: the candidate closes the tab.
   await candidate.close()

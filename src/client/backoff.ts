@@ -25,6 +25,7 @@ export function backoffDelay (
   options: BackoffOptions,
   random: () => number = Math.random
 ): number {
-  const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** attempt)
+  const grown = options.initialDelayMs * options.factor ** attempt
+  const ceiling = Math.min(options.maxDelayMs, grown)
   return Math.round(ceiling * (1 - options.jitter * random()))
 }

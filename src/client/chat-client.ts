@@ -22,7 +22,7 @@ export interface ChatClientOptions {
   /** The WebSocket endpoint; by default `url` with ws(s):// and `/ws`. */
   wsUrl?: string
   token: string
-  /** Returns a new token; called ahead of expiry and when the server refuses the current one. */
+  /** Returns a new token; called ahead of expiry and when the server refuses one. */
   refreshToken?: () => Promise<string>
   /** How long before expiry to refresh (ms, default 60 000). */
   refreshBeforeMs?: number
@@ -59,8 +59,13 @@ export interface ChatClientEvents {
   state: ConnectionState
   /** A socket closed; the client reconnects unless the state becomes `closed`. */
   disconnect: { code: number, reason: string }
-  /** Failures nobody awaits: a refused refresh, a lost rejoin, an error frame without id. */
+  /** Failures nobody awaits: a refused refresh, a lost rejoin, an error without id. */
   error: ChatClientError
+}
+
+export interface SendOptions {
+  /** Reuse an id to retry a send that failed; a random one by default. */
+  clientMsgId?: string
 }
 
 interface ConnectWaiter {
@@ -69,7 +74,8 @@ interface ConnectWaiter {
 }
 
 const DEFAULT_FALLBACK = { afterFailures: 2, waitMs: 25_000 }
-const REFRESH_RETRY_MS = 5000
+/** Pause before trying again a token refresh or an HTTP join that failed. */
+const RETRY_MS = 5000
 
 /**
  * A chat client on the native WebSocket API, for browsers and Node.
@@ -107,7 +113,9 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     this.options = options
     this.token = options.token
     this.backoff = { ...DEFAULT_BACKOFF, ...options.reconnect }
-    this.fallback = options.fallback === false ? null : { ...DEFAULT_FALLBACK, ...options.fallback }
+    this.fallback = options.fallback === false
+      ? null
+      : { ...DEFAULT_FALLBACK, ...options.fallback }
 
     const url = baseUrl(options.url)
     const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
@@ -124,7 +132,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     })
     this.connection.on('ready', (frame) => this.onReady(frame))
     this.connection.on('frame', (frame) => this.onFrame(frame))
-    this.connection.on('gone', (event) => this.onGone(event.code, event.reason, event.wasReady))
+    this.connection.on('gone', (gone) => this.onGone(gone.code, gone.reason, gone.wasReady))
 
     this.outbox = new Outbox({
       current: () => this.transport,
@@ -167,7 +175,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
    * delivered (replayed, then live); without, only new ones. Joined
    * conversations are joined again after every reconnect.
    */
-  async join (conversationId: string, options: { afterSeq?: number } = {}): Promise<JoinResult> {
+  async join (conversationId: string, options: { afterSeq?: number } = {}) {
     if (this.currentState === 'closed') throw closedError()
 
     let room = this.rooms.get(conversationId)
@@ -188,7 +196,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   /** Stops following a conversation. */
   async leave (conversationId: string): Promise<void> {
     const room = this.rooms.get(conversationId)
-    if (room) this.dropRoom(room, new ChatClientError('CLOSED', 'left before the join completed'))
+    if (room) this.dropRoom(room, new ChatClientError('CLOSED', 'left before joining'))
     if (!this.connection.session) return
 
     try {
@@ -204,7 +212,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
    * again after a reconnect (or over HTTP) with the same clientMsgId, so the
    * server stores it once. Pass your own clientMsgId to retry a failed send.
    */
-  async send (conversationId: string, content: string, options: { clientMsgId?: string } = {}) {
+  async send (conversationId: string, content: string, options: SendOptions = {}) {
     const clientMsgId = options.clientMsgId ?? randomId()
     if (this.currentState === 'closed') throw closedError()
     this.start()
@@ -228,7 +236,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     })
   }
 
-  /** Tells the other participant I am typing; false when there is no socket to tell it on. */
+  /** Tells the other participant I am typing; false without a socket to say it on. */
   typing (conversationId: string, state: TypingState): boolean {
     return this.connection.post({ type: 'typing', conversationId, state })
   }
@@ -238,7 +246,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
   }
 
   /** Any request on the current socket; resolves with the ack's result. */
-  async request (frame: ClientFrame, options: { timeoutMs?: number } = {}): Promise<unknown> {
+  async request (frame: ClientFrame, options: { timeoutMs?: number } = {}) {
     return await this.connection.call(frame, options.timeoutMs)
   }
 
@@ -323,13 +331,15 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     if (this.currentState === 'closed') return
 
     if (TERMINAL_CLOSE_CODES.has(code)) {
-      this.fail(new ChatClientError('CLOSED', `the server ended the session (${code} ${reason})`))
+      const message = `the server ended the session (${code} ${reason})`
+      this.fail(new ChatClientError('CLOSED', message))
       return
     }
 
     if (!wasReady) this.failures += 1
     const fallback = this.fallback
-    if (fallback && !this.polling && this.failures >= fallback.afterFailures) this.startPolling()
+    const cannotConnect = fallback !== null && this.failures >= fallback.afterFailures
+    if (cannotConnect && !this.polling) this.startPolling()
 
     if (code !== UNAUTHENTICATED_CLOSE_CODE) {
       this.scheduleReconnect()
@@ -338,7 +348,7 @@ export class ChatClient extends Emitter<ChatClientEvents> {
 
     void this.recoverAuth().then((renewed) => {
       if (renewed) this.scheduleReconnect()
-      else this.fail(new ChatClientError('UNAUTHENTICATED', `the server refused the token (${reason})`))
+      else this.fail(new ChatClientError('UNAUTHENTICATED', `token refused (${reason})`))
     })
   }
 
@@ -387,13 +397,14 @@ export class ChatClient extends Emitter<ChatClientEvents> {
       lastSeq = (await this.http.conversation(conversationId)).lastSeq
     } catch (err) {
       if (!isTransient(err)) this.loseRoom(room, err)
-      else setTimeout(() => { if (this.polling) void this.followOverHttp(room) }, REFRESH_RETRY_MS)
+      else setTimeout(() => { if (this.polling) void this.followOverHttp(room) }, RETRY_MS)
       return
     }
 
     if (this.rooms.get(conversationId) !== room || !this.polling) return
     room.sequencer.startAt(lastSeq)
-    room.settle({ conversationId, lastSeq, lastReadSeq: null, online: [], truncated: false })
+    const overHttp = { lastReadSeq: null, online: [], truncated: false }
+    room.settle({ conversationId, lastSeq, ...overHttp })
 
     room.poller ??= this.longPoll(room)
     room.poller.start()
@@ -496,8 +507,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
     if (await this.recoverAuth()) return
 
     // The hook failed: try again while the token still has time left.
-    if (expiresAt - Date.now() > REFRESH_RETRY_MS && this.currentState !== 'closed') {
-      this.refreshTimer = setTimeout(() => { void this.refreshAhead(expiresAt) }, REFRESH_RETRY_MS)
+    if (expiresAt - Date.now() > RETRY_MS && this.currentState !== 'closed') {
+      this.refreshTimer = setTimeout(() => { void this.refreshAhead(expiresAt) }, RETRY_MS)
     }
   }
 
@@ -514,7 +525,8 @@ export class ChatClient extends Emitter<ChatClientEvents> {
         })
         return true
       } catch (err) {
-        this.emit('error', new ChatClientError('UNAUTHENTICATED', `token refresh failed: ${err}`))
+        const message = `token refresh failed: ${String(err)}`
+        this.emit('error', new ChatClientError('UNAUTHENTICATED', message))
         return false
       } finally {
         this.refreshing = null
@@ -561,6 +573,6 @@ function baseUrl (url: string | undefined): string {
 
 function webSocketClass (given: WebSocketConstructor | undefined): WebSocketConstructor {
   const found = given ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket
-  if (!found) throw new TypeError('no global WebSocket: pass one (for example from the ws package)')
+  if (!found) throw new TypeError('no global WebSocket: pass one (for example from ws)')
   return found
 }

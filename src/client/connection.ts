@@ -1,7 +1,9 @@
 import { ChatClientError } from './client-error.js'
 import { Emitter } from './emitter.js'
 import { PendingRequests } from './pending-requests.js'
-import { parseServerFrame, type ClientFrame, type ReadyFrame, type ServerFrame } from './protocol.js'
+import {
+  parseServerFrame, type ClientFrame, type ReadyFrame, type ServerFrame
+} from './protocol.js'
 
 // Handlers declared as methods are compared bivariantly, so both the
 // browser's WebSocket and the `ws` package's class fit this shape.
@@ -95,7 +97,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 
   /** Sends a request and resolves with its ack result (a pong for a ping). */
-  async call (frame: ClientFrame, timeoutMs = this.options.requestTimeoutMs): Promise<unknown> {
+  async call (frame: ClientFrame, timeoutMs = this.options.requestTimeoutMs) {
     const socket = this.socket
     if (!socket || !this.current) {
       throw new ChatClientError('DISCONNECTED', 'the socket is not connected')
@@ -163,10 +165,11 @@ export class Connection extends Emitter<ConnectionEvents> {
         this.pending.resolve(frame.id, frame.result)
         return
       case 'pong':
-        if (frame.id === undefined || !this.pending.resolve(frame.id, frame)) this.emit('frame', frame)
+        if (frame.id !== undefined && this.pending.resolve(frame.id, frame)) return
+        this.emit('frame', frame)
         return
       case 'error':
-        if (frame.id !== undefined && this.pending.reject(frame.id, errorFrom(frame))) return
+        if (frame.id !== undefined && this.pending.reject(frame.id, toError(frame))) return
         this.emit('frame', frame)
         return
       default:
@@ -238,6 +241,7 @@ export class Connection extends Emitter<ConnectionEvents> {
   }
 }
 
-function errorFrom (frame: { code: string, message: string, retryAfterMs?: number }) {
-  return new ChatClientError(frame.code, frame.message, { retryAfterMs: frame.retryAfterMs })
+function toError (frame: { code: string, message: string, retryAfterMs?: number }) {
+  const { code, message, retryAfterMs } = frame
+  return new ChatClientError(code, message, { retryAfterMs })
 }

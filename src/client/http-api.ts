@@ -32,8 +32,13 @@ export class HttpApi {
     private readonly timeoutMs: number
   ) {}
 
-  /** Any JSON call under the service; errors become ChatClientError with the server's code. */
-  async call<T> (method: string, path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+  /** Any JSON call to the service; errors become ChatClientError with the server's code. */
+  async call<T> (
+    method: string,
+    path: string,
+    body?: unknown,
+    options: CallOptions = {}
+  ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs
     const { signal, dispose } = withTimeout(options.signal, timeoutMs)
 
@@ -70,22 +75,22 @@ export class HttpApi {
       if (value !== undefined) search.set(key, String(value))
     }
 
-    const path = `/api/conversations/${encodeURIComponent(conversationId)}/messages?${search}`
+    const path = `${conversationPath(conversationId)}/messages?${search}`
     return await this.call<MessagePage>('GET', path, undefined, options)
   }
 
   async send (conversationId: string, content: string, clientMsgId: string) {
-    const path = `/api/conversations/${encodeURIComponent(conversationId)}/messages`
+    const path = `${conversationPath(conversationId)}/messages`
     return await this.call<ChatMessage>('POST', path, { content, clientMsgId })
   }
 
   async markRead (conversationId: string, upToSeq: number) {
-    const path = `/api/conversations/${encodeURIComponent(conversationId)}/read`
+    const path = `${conversationPath(conversationId)}/read`
     return await this.call<unknown>('POST', path, { upToSeq })
   }
 
   async conversation (conversationId: string) {
-    const path = `/api/conversations/${encodeURIComponent(conversationId)}`
+    const path = conversationPath(conversationId)
     return await this.call<{ id: string, lastSeq: number }>('GET', path)
   }
 }
@@ -104,6 +109,10 @@ function readAnswer<T> (response: Response, text: string): T {
     fault.message ?? `HTTP ${response.status}`,
     { statusCode: response.status, retryAfterMs }
   )
+}
+
+function conversationPath (conversationId: string): string {
+  return `/api/conversations/${encodeURIComponent(conversationId)}`
 }
 
 function safeJson (text: string): unknown {

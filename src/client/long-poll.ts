@@ -60,7 +60,8 @@ export class LongPoll {
 
       try {
         const query = { afterSeq: this.options.cursor(), waitMs, limit: PAGE_LIMIT }
-        const call = { signal: this.controller.signal, timeoutMs: waitMs + ANSWER_MARGIN_MS }
+        const { signal } = this.controller
+        const call = { signal, timeoutMs: waitMs + ANSWER_MARGIN_MS }
         const page = await api.messages(conversationId, query, call)
 
         failures = 0

@@ -26,6 +26,8 @@ interface Entry {
   inFlight: boolean
 }
 
+type Route = 'socket' | 'http'
+
 const HTTP_RETRY_MS = 2000
 
 /**
@@ -76,7 +78,7 @@ export class Outbox {
     return this.entries.size
   }
 
-  private transmit (entry: Entry, route: 'socket' | 'http'): void {
+  private transmit (entry: Entry, route: Route): void {
     const { operation } = entry
     entry.inFlight = true
 
@@ -92,7 +94,7 @@ export class Outbox {
     })
   }
 
-  private async onFailure (entry: Entry, route: 'socket' | 'http', err: unknown): Promise<void> {
+  private async onFailure (entry: Entry, route: Route, err: unknown): Promise<void> {
     entry.inFlight = false
     if (!this.entries.has(entry)) return
 

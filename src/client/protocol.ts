@@ -26,7 +26,7 @@ export interface ChatNotification {
 export interface JoinResult {
   conversationId: string
   lastSeq: number
-  /** My read mark; null when joined over HTTP (long-polling), which does not report it. */
+  /** My read mark; null when joined over HTTP (long-polling), which does not tell it. */
   lastReadSeq: number | null
   /** The other participants online now; always empty over HTTP. */
   online: string[]
@@ -56,7 +56,11 @@ export interface ErrorFrame {
 
 export interface PongFrame { type: 'pong', id?: string, serverTime: string }
 
-export interface MessageFrame { type: 'message', conversationId: string, message: ChatMessage }
+export interface MessageFrame {
+  type: 'message'
+  conversationId: string
+  message: ChatMessage
+}
 
 export interface TypingFrame {
   type: 'typing'
@@ -65,7 +69,12 @@ export interface TypingFrame {
   state: TypingState
 }
 
-export interface ReadFrame { type: 'read', conversationId: string, userId: string, upToSeq: number }
+export interface ReadFrame {
+  type: 'read'
+  conversationId: string
+  userId: string
+  upToSeq: number
+}
 
 export interface MembershipFrame {
   type: 'joined' | 'left'
@@ -106,7 +115,7 @@ export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([4000])
 
 export const UNAUTHENTICATED_CLOSE_CODE = 4401
 
-/** Parses one text frame; anything that is not an object with a string type is dropped. */
+/** Parses one text frame; anything but an object with a string type is dropped. */
 export function parseServerFrame (data: unknown): ServerFrame | null {
   if (typeof data !== 'string') return null
 

@@ -11,7 +11,10 @@ export class Sequencer {
   private last: number | null
   private readonly held = new Map<number, ChatMessage>()
 
-  constructor (lastSeq: number | null, private readonly deliver: (message: ChatMessage) => void) {
+  constructor (
+    lastSeq: number | null,
+    private readonly deliver: (message: ChatMessage) => void
+  ) {
     this.last = lastSeq
   }
 

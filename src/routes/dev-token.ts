@@ -8,7 +8,7 @@ const DevTokenBody = Type.Object({
   sub: UserId,
   role: Type.Union(ROLES.map((role) => Type.Literal(role))),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  expiresInSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, default: 3600 }))
+  expiresInSeconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 }))
 }, { additionalProperties: false })
 
 const DevToken = Type.Object({ token: Type.String(), expiresAt: IsoTime })
@@ -25,7 +25,8 @@ export default async function devTokenRoutes (instance: FastifyInstance) {
     config: { public: true },
     schema: {
       tags: ['development'],
-      summary: 'A token for any user, signed with the development secret (not in production)',
+      summary: 'A token for any user, signed with the development secret',
+      description: 'Registered only outside production and without JWT_PUBLIC_KEY.',
       security: [],
       body: DevTokenBody,
       response: responses({ 200: DevToken })

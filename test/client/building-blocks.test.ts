@@ -7,14 +7,17 @@ import { TypingSignal } from '../../src/client/typing-signal.js'
 import { signToken } from '../../src/auth/tokens.js'
 
 function message (seq: number): ChatMessage {
-  return { id: `m${seq}`, seq, senderId: 'u', content: `c${seq}`, clientMsgId: `k${seq}`, createdAt: '' }
+  return {
+    id: `m${seq}`, seq, senderId: 'u', content: `c${seq}`, clientMsgId: `k${seq}`, createdAt: ''
+  }
 }
 
 t.test('backoff grows by the factor up to the cap, shortened by at most the jitter', async (t) => {
   const options = { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0.5 }
 
-  t.same([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, options, () => 0)), [100, 200, 400, 800, 1000, 1000])
-  t.same([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, options, () => 1)), [50, 100, 200, 400, 500, 500])
+  const attempts = [0, 1, 2, 3, 4, 5]
+  t.same(attempts.map((n) => backoffDelay(n, options, () => 0)), [100, 200, 400, 800, 1000, 1000])
+  t.same(attempts.map((n) => backoffDelay(n, options, () => 1)), [50, 100, 200, 400, 500, 500])
   t.equal(backoffDelay(0, DEFAULT_BACKOFF, () => 0), 500)
   t.equal(backoffDelay(30, DEFAULT_BACKOFF, () => 0), 30_000)
 })
@@ -60,7 +63,8 @@ t.test('a gap that cannot be filled is given up: held messages go out in order',
 })
 
 t.test('token expiry is read from the payload; refresh comes ahead of it', async (t) => {
-  const token = signToken('secret-for-this-test-only-000000', { sub: 'ü', role: 'company', expiresInSeconds: 600 })
+  const claims = { sub: 'ü', role: 'company', expiresInSeconds: 600 }
+  const token = signToken('secret-for-this-test-only-000000', claims)
   const expiresAt = tokenExpiresAt(token)!
 
   t.ok(Math.abs(expiresAt - (Date.now() + 600_000)) < 2000)

@@ -1,5 +1,7 @@
 import WebSocket from 'ws'
-import { ChatClient, type ChatClientOptions, type WebSocketLike } from '../../src/client/index.js'
+import {
+  ChatClient, type ChatClientOptions, type WebSocketLike
+} from '../../src/client/index.js'
 import type { TestApp } from '../helpers/app.js'
 
 interface Teardown { teardown(fn: () => unknown): void }

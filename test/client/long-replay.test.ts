@@ -10,11 +10,14 @@ const { conversationId } = await setupS(testApp)
 const TOTAL = 540
 
 // Sent 60 at a time, which the store writes in few batched statements.
-const company = { userId: 'coA', role: 'company' as const, name: null, expiresAt: Date.now() + 3600_000 }
+const company = {
+  userId: 'coA', role: 'company' as const, name: null, expiresAt: Date.now() + 3600_000
+}
 for (let start = 1; start <= TOTAL; start += 60) {
   await Promise.all(Array.from({ length: 60 }, async (_, i) => {
     const n = start + i
-    await testApp.app.chat.sender.send(company, { conversationId, content: `m${n}`, clientMsgId: `bulk-${n}` })
+    const input = { conversationId, content: `m${n}`, clientMsgId: `bulk-${n}` }
+    await testApp.app.chat.sender.send(company, input)
   }))
 }
 

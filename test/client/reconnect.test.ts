@@ -2,7 +2,9 @@ import t from 'tap'
 import { buildTestApp } from '../helpers/app.js'
 import { callers, setupS } from '../helpers/api.js'
 import { waitFor } from '../helpers/wait.js'
-import { closeLeftoverConnections, collectMessages, dropServerSockets, SocketGate, testClient } from './harness.js'
+import {
+  closeLeftoverConnections, collectMessages, dropServerSockets, SocketGate, testClient
+} from './harness.js'
 
 const testApp = await buildTestApp(t, { listen: true })
 closeLeftoverConnections(t, testApp)

@@ -25,7 +25,8 @@ t.test('refreshes the token before it expires and keeps the same socket', async 
 
   await waitFor('a refresh', () => gate.sentOfType('auth').length === 2, 3000)
   const auth = gate.sentOfType('auth')[1]
-  await waitFor('its ack', () => gate.received.some((f) => f.type === 'ack' && f.id === auth.id))
+  const acked = () => gate.received.some((f) => f.type === 'ack' && f.id === auth.id)
+  await waitFor('its ack', acked)
 
   // Past the first token's expiry the socket is still the same one.
   await new Promise((resolve) => setTimeout(resolve, 2000))

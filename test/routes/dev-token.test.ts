@@ -15,7 +15,8 @@ t.test('outside production', async (t) => {
     t.same(Object.keys(res.json()).sort(), ['expiresAt', 'token'])
     t.ok(Date.parse(expiresAt) > Date.now() + 3500_000, 'lives an hour by default')
 
-    const me = await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${token}` } })
+    const headers = { authorization: `Bearer ${token}` }
+    const me = await app.inject({ url: '/api/me', headers })
     t.equal(me.statusCode, 200)
     t.match(me.json(), { userId: 'dev-alice', role: 'company', name: 'Alice', expiresAt })
   })
@@ -29,7 +30,8 @@ t.test('outside production', async (t) => {
   })
 
   t.test('refuses an unknown role or a missing sub with 400', async (t) => {
-    for (const payload of [{ sub: 'x', role: 'superuser' }, { role: 'company' }, { ...devToken, extra: 1 }]) {
+    const refused = [{ sub: 'x', role: 'superuser' }, { role: 'company' }, { ...devToken, extra: 1 }]
+    for (const payload of refused) {
       const res = await app.inject({ method: 'POST', url: '/api/dev/token', payload })
       t.equal(res.statusCode, 400)
       t.equal(res.json().code, 'BAD_REQUEST')
