@@ -108,7 +108,7 @@ export class CacheService {
 
   async del (key: string): Promise<boolean> {
     const inMemory = await this.memory.delete(key)
-    const inRedis = await this.onRedisOrUnavailable(async (store) => await store.delete(key))
+    const inRedis = await this.onRedisOrUnavailable(async (redis) => await redis.delete(key))
     const deleted = inMemory || inRedis === true
 
     if (deleted) this.counters.deletes++
@@ -118,7 +118,9 @@ export class CacheService {
   /** Deletes keys matching a glob relative to CACHE_PREFIX (SCAN on Redis). */
   async delPattern (pattern: string): Promise<number> {
     const inMemory = await this.memory.deletePattern(pattern)
-    const inRedis = await this.onRedisOrUnavailable(async (store) => await store.deletePattern(pattern))
+    const inRedis = await this.onRedisOrUnavailable(
+      async (redis) => await redis.deletePattern(pattern)
+    )
     const deleted = inMemory + (inRedis ?? 0)
 
     this.counters.deletes += deleted
@@ -134,7 +136,11 @@ export class CacheService {
    * The cached value of key, or compute() stored for ttlMs. Concurrent
    * callers for one key share a single computation.
    */
-  async wrap<T> (key: string, compute: () => Promise<T>, ttlMs = this.defaultTtlMs): Promise<T> {
+  async wrap<T> (
+    key: string,
+    compute: () => Promise<T>,
+    ttlMs = this.defaultTtlMs
+  ): Promise<T> {
     const shared = await this.sharedResult<T>(key)
     if (shared !== undefined) return shared
 
@@ -202,7 +208,13 @@ export class CacheService {
    * Stores to the tier in use. Gives the TTL applied, or 0 when a scoped
    * store was skipped because the scope was invalidated meanwhile.
    */
-  async storeRaw (key: string, raw: string, ttlMs: number, scope?: string, generation: string | null = null) {
+  async storeRaw (
+    key: string,
+    raw: string,
+    ttlMs: number,
+    scope?: string,
+    generation: string | null = null
+  ): Promise<number> {
     const redis = this.redis
     if (redis && this.healthy) {
       try {
@@ -254,11 +266,15 @@ export class CacheService {
 
   // Redis operations asked for explicitly (management) cannot silently
   // skip Redis: they fail with 503 when it does not answer.
-  private async onRedisOrUnavailable<T> (op: (store: RedisStore) => Promise<T>): Promise<T | undefined> {
+  private async onRedisOrUnavailable<T> (
+    op: (store: RedisStore) => Promise<T>
+  ): Promise<T | undefined> {
     const redis = this.redis
     if (!redis) return undefined
 
-    const unavailable = new AppError('UNAVAILABLE', 'Redis is unreachable; the shared cache was not changed')
+    const unavailable = new AppError(
+      'UNAVAILABLE', 'Redis is unreachable; the shared cache was not changed'
+    )
     if (!redis.link.up) throw unavailable
 
     try {

@@ -23,7 +23,11 @@ export function disconnectedInfo (prefix: string): RedisInfo {
   }
 }
 
-export async function readRedisInfo (client: Redis, store: RedisStore, prefix: string): Promise<RedisInfo> {
+export async function readRedisInfo (
+  client: Redis,
+  store: RedisStore,
+  prefix: string
+): Promise<RedisInfo> {
   const fields = parseInfo(await client.info())
   const keys = await store.countKeys()
 
@@ -45,7 +49,8 @@ function parseInfo (text: string): Map<string, string> {
 
   for (const line of text.split(/\r?\n/)) {
     const colon = line.indexOf(':')
-    if (colon > 0 && !line.startsWith('#')) fields.set(line.slice(0, colon), line.slice(colon + 1))
+    if (colon < 1 || line.startsWith('#')) continue
+    fields.set(line.slice(0, colon), line.slice(colon + 1))
   }
 
   return fields

@@ -7,6 +7,11 @@ const SCAN_COUNT = 1000
 
 export interface RedisStoreOptions {
   client: Redis
+  /**
+   * For the namespace walks of management (SCAN, UNLINK of whole batches):
+   * a connection with a longer command timeout than the request path's.
+   */
+  bulkClient?: Redis
   /** CACHE_PREFIX: every key this store touches starts with it. */
   prefix: string
   /** How long a scope's generation outlives its last invalidation. */
@@ -21,11 +26,13 @@ export interface RedisStoreOptions {
 export class RedisStore implements CacheStore {
   readonly name = 'redis'
   private readonly client: Redis
+  private readonly bulkClient: Redis
   private readonly prefix: string
   private readonly generationTtlMs: number
 
   constructor (options: RedisStoreOptions) {
     this.client = options.client
+    this.bulkClient = options.bulkClient ?? options.client
     this.prefix = options.prefix
     this.generationTtlMs = options.generationTtlMs
   }
@@ -34,14 +41,19 @@ export class RedisStore implements CacheStore {
     const keys = [this.prefix + key]
     if (scope !== undefined) keys.push(this.prefix + generationKey(scope))
 
-    const reply = await lookupScript.run(this.client, keys, []) as [string | null, number, string | null]
-    const [raw, ttlMs, generation] = reply
+    const reply = await lookupScript.run(this.client, keys, [])
+    const [raw, ttlMs, generation] = reply as [string | null, number, string | null]
 
     if (raw === null || ttlMs === -2) return { generation }
     return { hit: { raw, ttlMs: ttlMs < 0 ? Infinity : ttlMs }, generation }
   }
 
-  async store (key: string, raw: string, ttlMs: number, options: StoreOptions = {}): Promise<boolean> {
+  async store (
+    key: string,
+    raw: string,
+    ttlMs: number,
+    options: StoreOptions = {}
+  ): Promise<boolean> {
     if (options.scope === undefined) {
       await this.client.set(this.prefix + key, raw, 'PX', ttlMs)
       return true
@@ -52,7 +64,8 @@ export class RedisStore implements CacheStore {
       this.prefix + indexKey(options.scope),
       this.prefix + generationKey(options.scope)
     ]
-    const stored = await storeScript.run(this.client, keys, [raw, ttlMs, options.generation ?? ''])
+    const expected = options.generation ?? ''
+    const stored = await storeScript.run(this.client, keys, [raw, ttlMs, expected])
     return stored === 1
   }
 
@@ -77,8 +90,8 @@ export class RedisStore implements CacheStore {
     let deleted = 0
 
     do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT)
-      if (keys.length > 0) deleted += await this.client.unlink(...keys)
+      const [next, keys] = await this.scanPage(cursor, match)
+      if (keys.length > 0) deleted += await this.bulkClient.unlink(...keys)
       cursor = next
     } while (cursor !== '0')
 
@@ -92,7 +105,7 @@ export class RedisStore implements CacheStore {
     let count = 0
 
     do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT)
+      const [next, keys] = await this.scanPage(cursor, match)
       count += keys.length
       cursor = next
     } while (cursor !== '0')
@@ -102,5 +115,9 @@ export class RedisStore implements CacheStore {
 
   size (): number {
     return 0
+  }
+
+  private async scanPage (cursor: string, match: string): Promise<[string, string[]]> {
+    return await this.bulkClient.scan(cursor, 'MATCH', match, 'COUNT', SCAN_COUNT)
   }
 }

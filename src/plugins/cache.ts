@@ -5,6 +5,7 @@ import { CacheInvalidation } from '../cache/invalidation.js'
 import { MemoryStore } from '../cache/memory-store.js'
 import { RedisStore } from '../cache/redis-store.js'
 import { attachRouteCache } from '../cache/route-cache.js'
+import type { ConversationMembers } from '../chat/conversation-access.js'
 import '../cache/route-config.js'
 
 declare module 'fastify' {
@@ -19,6 +20,9 @@ declare module 'fastify' {
  * which take milliseconds; a minute keeps Redis tidy under many scopes.
  */
 const GENERATION_TTL_MS = 60_000
+
+/** Pattern deletes and flush-all may wait this long per command; requests never do. */
+const BULK_TIMEOUT_MS = 5000
 
 /**
  * The response cache: `app.cache`, `app.cacheInvalidation`, and hooks on
@@ -38,6 +42,7 @@ async function cachePlugin (app: FastifyInstance) {
           link,
           store: new RedisStore({
             client: link.command,
+            bulkClient: link.createSubscriber('cache-admin', { commandTimeout: BULK_TIMEOUT_MS }),
             prefix: settings.prefix,
             generationTtlMs: GENERATION_TTL_MS
           })
@@ -56,8 +61,11 @@ async function cachePlugin (app: FastifyInstance) {
   }
 
   // Messages and read marks change conversation lists, pages and dashboards.
-  app.chat.sender.afterStore = async (members) => { await invalidation.conversationActivity(members) }
-  app.chat.reads.afterMark = async (members) => { await invalidation.conversationActivity(members) }
+  const conversationActivity = async (members: ConversationMembers) => {
+    await invalidation.conversationActivity(members)
+  }
+  app.chat.sender.afterStore = conversationActivity
+  app.chat.reads.afterMark = conversationActivity
 
   if (app.hasDecorator('metrics')) app.metrics.readers.cache = () => cache.stats()
 

@@ -26,12 +26,20 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
 
   app.get('/stats', {
     config: admin,
-    schema: { tags, summary: 'Cache statistics of this instance', response: responses({ 200: CacheStats }, 403) }
+    schema: {
+      tags,
+      summary: 'Cache statistics of this instance',
+      response: responses({ 200: CacheStats }, 403)
+    }
   }, async () => app.cache.stats())
 
   app.get('/redis/info', {
     config: admin,
-    schema: { tags, summary: 'Redis version, uptime, memory, clients and cache keys', response: responses({ 200: RedisInfo }, 403) }
+    schema: {
+      tags,
+      summary: 'Redis version, uptime, memory, clients and cache keys',
+      response: responses({ 200: RedisInfo }, 403)
+    }
   }, async () => {
     const link = app.redisLink
     const store = app.cache.redisStore
@@ -63,19 +71,24 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
     config: admin,
     schema: {
       tags,
-      summary: 'Write manual:<key> (a key given with manual: is kept as is); ttlMs defaults to CACHE_TTL',
+      summary: 'Write manual:<key> (kept as is when it starts with manual:); ttlMs default CACHE_TTL',
       body: PutKeyBody,
       response: responses({ 200: CacheEntry }, 403, 413)
     }
   }, async (request) => {
     const key = manualKey(requireKey(keyParam(request)))
-    const ttlMs = await app.cache.set(key, request.body.value, request.body.ttlMs ?? app.cache.defaultTtlMs)
-    return { key, value: request.body.value, ttlMs }
+    const { value, ttlMs: requestedTtl } = request.body
+    const ttlMs = await app.cache.set(key, value, requestedTtl ?? app.cache.defaultTtlMs)
+    return { key, value, ttlMs }
   })
 
   app.delete('/key/*', {
     config: admin,
-    schema: { tags, summary: 'Delete one key', response: responses({ 204: NoContent }, 403, 404) }
+    schema: {
+      tags,
+      summary: 'Delete one key',
+      response: responses({ 204: NoContent }, 403, 404)
+    }
   }, async (request, reply) => {
     const deleted = await app.cache.del(requireKey(keyParam(request)))
     if (!deleted) throw new AppError('NOT_FOUND', 'Key not found')
@@ -136,7 +149,11 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
 
   app.delete('/flush-all', {
     config: admin,
-    schema: { tags, summary: 'Delete every key under CACHE_PREFIX, and nothing else', response: responses({ 204: NoContent }, 403) }
+    schema: {
+      tags,
+      summary: 'Delete every key under CACHE_PREFIX, and nothing else',
+      response: responses({ 204: NoContent }, 403)
+    }
   }, async (_request, reply) => {
     await app.cache.flush()
     return await reply.code(204).send(null)
@@ -144,12 +161,17 @@ export default async function cacheManagementRoutes (instance: FastifyInstance) 
 
   app.get('/health', {
     config: admin,
-    schema: { tags, summary: 'Which tier serves, and Redis state', response: responses({ 200: CacheHealth }, 403) }
+    schema: {
+      tags,
+      summary: 'Which tier serves, and Redis state',
+      response: responses({ 200: CacheHealth }, 403)
+    }
   }, async () => {
     const link = app.redisLink
     const redis = link === null ? 'disabled' : link.up ? 'up' : 'down'
     const tier = app.cache.tier
-    const status = redis === 'down' || (redis === 'up' && tier === 'memory') ? 'degraded' : 'ok'
+    const degraded = redis === 'down' || (redis === 'up' && tier === 'memory')
+    const status = degraded ? 'degraded' : 'ok'
 
     return { status, tier, redis } as const
   })
@@ -174,7 +196,8 @@ function requireSelfOrAdmin (request: FastifyRequest, companyId: string): void {
 }
 
 async function requireCompany (app: FastifyInstance, companyId: string): Promise<void> {
-  const [user] = await app.db.db.select({ role: users.role }).from(users).where(eq(users.id, companyId))
+  const [user] = await app.db.db.select({ role: users.role }).from(users)
+    .where(eq(users.id, companyId))
   if (!user || user.role !== 'company') throw new AppError('NOT_FOUND', 'Company not found')
 }
 
