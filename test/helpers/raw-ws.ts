@@ -16,7 +16,7 @@ export interface ServerFrame {
   payload: Buffer
 }
 
-/** Builds a masked client frame byte by byte, including frames no client library would send. */
+/** Builds a masked client frame byte by byte, even one no client library would send. */
 export function encodeClientFrame (spec: FrameSpec): Buffer {
   const payload = spec.payload ?? Buffer.alloc(0)
   const length = spec.announcedLength ?? payload.length
@@ -100,10 +100,11 @@ export class RawWebSocket {
 
   /** Text frames received, parsed. */
   texts (): Array<Record<string, any>> {
-    return this.frames.filter((f) => f.opcode === 0x1).map((f) => JSON.parse(f.payload.toString()))
+    return this.frames.filter((f) => f.opcode === 0x1)
+      .map((f) => JSON.parse(f.payload.toString()))
   }
 
-  async nextText (match: (frame: Record<string, any>) => boolean, timeoutMs = 5000): Promise<Record<string, any>> {
+  async nextText (match: (frame: Record<string, any>) => boolean, timeoutMs = 5000) {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       const found = this.texts().find(match)
@@ -155,8 +156,8 @@ async function readHandshake (socket: Socket): Promise<Buffer> {
 
       socket.off('data', onData)
       const head = buffered.subarray(0, end).toString()
-      if (!head.startsWith('HTTP/1.1 101')) reject(new Error(`upgrade refused: ${head.split('\r\n')[0]}`))
-      else resolve(buffered.subarray(end + 4))
+      if (head.startsWith('HTTP/1.1 101')) resolve(buffered.subarray(end + 4))
+      else reject(new Error(`upgrade refused: ${head.split('\r\n')[0]}`))
     }
     socket.on('data', onData)
   })
@@ -179,7 +180,10 @@ function takeServerFrame (data: Buffer): { frame: ServerFrame, size: number } | 
 
   if (data.length < offset + length) return null
   return {
-    frame: { opcode: data[0] & 0x0f, payload: Buffer.from(data.subarray(offset, offset + length)) },
+    frame: {
+      opcode: data[0] & 0x0f,
+      payload: Buffer.from(data.subarray(offset, offset + length))
+    },
     size: offset + length
   }
 }

@@ -5,6 +5,8 @@ export type Frame = Record<string, any>
 
 interface Teardown { teardown(fn: () => unknown): void }
 
+const ANSWERS = new Set(['ack', 'error', 'pong'])
+
 export interface OpenOptions {
   /** Sent as Authorization: Bearer. */
   token?: string
@@ -38,14 +40,8 @@ export class TestSocket {
   }
 
   /** Opens a socket; resolves once the upgrade succeeded. */
-  static async open (t: Teardown, baseUrl: string, options: OpenOptions = {}): Promise<TestSocket> {
-    const url = new URL('/ws', baseUrl.replace(/^http/, 'ws'))
-    if (options.queryToken !== undefined) url.searchParams.set('token', options.queryToken)
-
-    const headers = { ...options.headers }
-    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
-
-    const ws = new WebSocket(url, { headers })
+  static async open (t: Teardown, baseUrl: string, options: OpenOptions = {}) {
+    const ws = connect(baseUrl, options)
     const socket = new TestSocket(ws)
     t.teardown(() => ws.terminate())
 
@@ -61,15 +57,10 @@ export class TestSocket {
   }
 
   /** The HTTP status of a refused upgrade. */
-  static async refusedStatus (baseUrl: string, options: OpenOptions = {}): Promise<number> {
-    const url = new URL('/ws', baseUrl.replace(/^http/, 'ws'))
-    if (options.queryToken !== undefined) url.searchParams.set('token', options.queryToken)
-    const headers = { ...options.headers }
-    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
-
-    const ws = new WebSocket(url, { headers })
+  static async refusedStatus (baseUrl: string, options: OpenOptions = {}) {
+    const ws = connect(baseUrl, options)
     ws.on('error', () => {})
-    return await new Promise((resolve, reject) => {
+    return await new Promise<number>((resolve, reject) => {
       ws.on('unexpected-response', (_req, res) => {
         resolve(res.statusCode ?? 0)
         ws.terminate()
@@ -89,14 +80,23 @@ export class TestSocket {
   async request (frame: Frame, timeoutMs = 5000): Promise<Frame> {
     const id = frame.id ?? `auto-${++this.counter}`
     this.send({ ...frame, id })
-    return await this.next((f) => (f.type === 'ack' || f.type === 'error' || f.type === 'pong') && f.id === id, timeoutMs)
+    const isAnswer = (f: Frame) => ANSWERS.has(f.type) && f.id === id
+    return await this.next(isAnswer, timeoutMs)
   }
 
   /** Resolves with the ack's result; throws if the answer is an error. */
   async ok (frame: Frame): Promise<any> {
     const answer = await this.request(frame)
-    if (answer.type === 'error') throw new Error(`${frame.type} refused: ${answer.code} ${answer.message}`)
+    if (answer.type === 'error') {
+      throw new Error(`${frame.type} refused: ${answer.code} ${answer.message}`)
+    }
     return answer.result
+  }
+
+  /** Sends a message and resolves with the stored message of its ack. */
+  async sendMessage (conversationId: string, clientMsgId: string, content = clientMsgId) {
+    const result = await this.ok({ type: 'send', conversationId, content, clientMsgId })
+    return result.message as Frame
   }
 
   /** The first frame (already received or to come) that matches. */
@@ -105,7 +105,7 @@ export class TestSocket {
   }
 
   /** Waits until `count` frames match; resolves with them. */
-  async count (match: (frame: Frame) => boolean, count: number, timeoutMs = 5000): Promise<Frame[]> {
+  async count (match: (frame: Frame) => boolean, count: number, timeoutMs = 5000) {
     return await this.waitUntil(() => {
       const found = this.frames.filter(match)
       return found.length >= count ? found : undefined
@@ -130,6 +130,10 @@ export class TestSocket {
     this.ws.close()
   }
 
+  private lastFrames (): string {
+    return JSON.stringify(this.frames.slice(-3))
+  }
+
   private async waitUntil<T> (check: () => T | undefined, timeoutMs: number): Promise<T> {
     const found = check()
     if (found !== undefined) return found
@@ -142,12 +146,12 @@ export class TestSocket {
           resolve(value)
         } else if (this.ws.readyState === WebSocket.CLOSED) {
           finish()
-          reject(new Error(`socket closed while waiting; last frames: ${JSON.stringify(this.frames.slice(-3))}`))
+          reject(new Error(`closed while waiting; last frames: ${this.lastFrames()}`))
         }
       }
       const timer = setTimeout(() => {
         finish()
-        reject(new Error(`timed out; last frames: ${JSON.stringify(this.frames.slice(-3))}`))
+        reject(new Error(`timed out; last frames: ${this.lastFrames()}`))
       }, timeoutMs)
       const finish = () => {
         clearTimeout(timer)
@@ -156,4 +160,13 @@ export class TestSocket {
       this.waiters.add(wake)
     })
   }
+}
+
+function connect (baseUrl: string, options: OpenOptions): WebSocket {
+  const url = new URL('/ws', baseUrl.replace(/^http/, 'ws'))
+  if (options.queryToken !== undefined) url.searchParams.set('token', options.queryToken)
+
+  const headers = { ...options.headers }
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
+  return new WebSocket(url, { headers })
 }

@@ -3,6 +3,7 @@ import { createSigner } from 'fast-jwt'
 import t from 'tap'
 import { caller } from '../helpers/api.js'
 import { TEST_SECRET } from '../helpers/app.js'
+import { sleep } from '../helpers/wait.js'
 import { TestSocket } from '../helpers/ws-client.js'
 import { hubFixture } from './fixture.js'
 
@@ -23,45 +24,54 @@ const mint = (sub: string, role: string, expiresInSeconds: number) => {
   tokens.push(token)
   return token
 }
-const sleepUntil = async (at: number) => await new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())))
+const sleepUntil = async (at: number) => await sleep(Math.max(0, at - Date.now()))
+const expiryOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).exp * 1000
+const C = conversationId
 
 t.test('a socket is closed 4401 when its token expires; a refreshed one lives on', async (t) => {
   const t1 = mint('coA', 'company', 6)
-  const exp1 = JSON.parse(Buffer.from(t1.split('.')[1], 'base64url').toString()).exp * 1000
+  const exp1 = expiryOf(t1)
   const start = Date.now()
 
   const s1 = await TestSocket.ready(t, baseUrl, t1)
-  await s1.ok({ type: 'join', conversationId })
+  await s1.ok({ type: 'join', conversationId: C })
   const s2 = await TestSocket.ready(t, baseUrl, t1)
-  await s2.ok({ type: 'join', conversationId })
+  await s2.ok({ type: 'join', conversationId: C })
   let s1ClosedAt = 0
   void s1.closed.then(() => { s1ClosedAt = Date.now() })
 
   await sleepUntil(start + 2000)
-  const r1 = await s2.request({ type: 'auth', id: 'r1', token: mint('coA', 'company', 120) })
+  const t2 = mint('coA', 'company', 120)
+  const r1 = await s2.request({ type: 'auth', id: 'r1', token: t2 })
   t.same(r1, { type: 'ack', id: 'r1' })
 
   await sleepUntil(start + 3000)
-  const r2 = await s1.request({ type: 'auth', id: 'r2', token: mint('coB', 'company', 120) })
+  const t3 = mint('coB', 'company', 120)
+  const r2 = await s1.request({ type: 'auth', id: 'r2', token: t3 })
   t.equal(r2.type, 'error')
   t.equal(r2.code, 'FORBIDDEN')
-  const still = await s1.ok({ type: 'send', conversationId, content: 'who am I', clientMsgId: 'b03-identity' })
-  t.equal(still.message.senderId, 'coA', 's1 never acts as coB')
+  const still = await s1.sendMessage(C, 'b03-identity')
+  t.equal(still.senderId, 'coA', 's1 never acts as coB')
 
   await sleepUntil(exp1 + 2000)
-  if (s1.isOpen) s1.send({ type: 'send', id: 'late', conversationId, content: 'late', clientMsgId: 'b03-late' })
+  if (s1.isOpen) {
+    const late = { type: 'send', id: 'late', conversationId: C, content: 'late' }
+    s1.send({ ...late, clientMsgId: 'b03-late' })
+  }
   const closed = await s1.closed
   t.equal(closed.code, 4401)
   t.ok(s1ClosedAt <= exp1 + 2000, 'closed no later than exp + 2 s')
 
-  const res = await caller(testApp, 'k1')('POST', `/api/conversations/${conversationId}/messages`,
-    { content: 'after expiry', clientMsgId: 'b03-k1' })
+  const url = `/api/conversations/${C}/messages`
+  const body = { content: 'after expiry', clientMsgId: 'b03-k1' }
+  const res = await caller(testApp, 'k1')('POST', url, body)
   t.equal(res.statusCode, 201)
-  const delivered = await s2.next((f) => f.type === 'message' && f.message.clientMsgId === 'b03-k1')
+  const delivered = await s2.next((f) => f.message?.clientMsgId === 'b03-k1')
   t.equal(delivered.message.senderId, 'k1')
   t.ok(s2.isOpen, 's2 stays open past exp(t1)')
 
-  const page = await caller(testApp, 'coA')('GET', `/api/conversations/${conversationId}/messages?limit=100`)
+  const page = await caller(testApp, 'coA')('GET', `${url}?limit=100`)
   const ids = page.json().items.map((m: { clientMsgId: string }) => m.clientMsgId)
   t.notOk(ids.includes('b03-late'), 'b03-late never stored')
   t.ok(ids.includes('b03-k1'))
@@ -70,9 +80,10 @@ t.test('a socket is closed 4401 when its token expires; a refreshed one lives on
 t.test('bad tokens are refused with 401 at the handshake, as header and as query', async (t) => {
   const sign = createSigner({ key: TEST_SECRET, algorithm: 'HS256' })
   const now = Math.floor(Date.now() / 1000)
+  const encode = (part: object) => Buffer.from(JSON.stringify(part)).toString('base64url')
   const unsigned = [
-    Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url'),
-    Buffer.from(JSON.stringify({ sub: 'coA', role: 'company', exp: now + 3600 })).toString('base64url'),
+    encode({ alg: 'none', typ: 'JWT' }),
+    encode({ sub: 'coA', role: 'company', exp: now + 3600 }),
     ''
   ].join('.')
   const cases = {
@@ -84,8 +95,10 @@ t.test('bad tokens are refused with 401 at the handshake, as header and as query
   tokens.push(...Object.values(cases))
 
   for (const [name, token] of Object.entries(cases)) {
-    t.equal(await TestSocket.refusedStatus(baseUrl, { token }), 401, `${name} as header`)
-    t.equal(await TestSocket.refusedStatus(baseUrl, { queryToken: token }), 401, `${name} as ?token=`)
+    const asHeader = await TestSocket.refusedStatus(baseUrl, { token })
+    const asQuery = await TestSocket.refusedStatus(baseUrl, { queryToken: token })
+    t.equal(asHeader, 401, `${name} as header`)
+    t.equal(asQuery, 401, `${name} as ?token=`)
   }
 
   const s = await TestSocket.open(t, baseUrl)

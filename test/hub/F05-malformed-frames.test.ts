@@ -11,7 +11,9 @@ import { hubFixture } from './fixture.js'
  */
 const logs = new PassThrough()
 const lines: string[] = []
-logs.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)))
+logs.on('data', (chunk: Buffer) => {
+  lines.push(...chunk.toString().split('\n').filter(Boolean))
+})
 
 const fx = await hubFixture(t, { logStream: logs, env: { LOG_LEVEL: 'info' } })
 const { conversationId } = fx
@@ -74,8 +76,12 @@ t.test('6: a message in 100 fragments of 1 KiB closes 1009', async (t) => {
 t.test('7: JSON garbage gets BAD_REQUEST, frame by frame, on a socket that stays open', async (t) => {
   const s = await open()
   const depth = 30_720
-  const nested = '{"type":"ping","id":"c6","x":' + '['.repeat(depth) + ']'.repeat(depth) + '}'
-  t.ok(nested.length >= 60 * 1024 && nested.length < 64 * 1024, 'a 60 KiB frame nested about 30,000 deep')
+  const nested = `{"type":"ping","id":"c6","x":${'['.repeat(depth)}${']'.repeat(depth)}}`
+  t.ok(nested.length >= 60 * 1024 && nested.length < 64 * 1024,
+    'a 60 KiB frame nested about 30,000 deep')
+  const c5 = {
+    type: 'send', id: 'c5', conversationId, content: { a: 1 }, clientMsgId: 'x'
+  }
 
   const garbage: Array<[string, string | undefined]> = [
     ['not json', undefined],
@@ -86,7 +92,7 @@ t.test('7: JSON garbage gets BAD_REQUEST, frame by frame, on a socket that stays
     ['{"type":"__proto__","id":"c2"}', 'c2'],
     ['{"type":"toString","id":"c3"}', 'c3'],
     ['{"type":"join","id":"c4","conversationId":{"$ne":null}}', 'c4'],
-    [`{"type":"send","id":"c5","conversationId":"${conversationId}","content":{"a":1},"clientMsgId":"x"}`, 'c5'],
+    [JSON.stringify(c5), 'c5'],
     [nested, 'c6'],
     [`{"type":"ping","id":"${'i'.repeat(65)}"}`, undefined]
   ]
@@ -96,7 +102,8 @@ t.test('7: JSON garbage gets BAD_REQUEST, frame by frame, on a socket that stays
     s.sendText(text)
     await waitFor(() => s.texts().length > before)
     const answer = s.texts()[before]
-    t.same([answer.type, answer.code, answer.id], ['error', 'BAD_REQUEST', id], text.slice(0, 40))
+    const got = [answer.type, answer.code, answer.id]
+    t.same(got, ['error', 'BAD_REQUEST', id], text.slice(0, 40))
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
 
@@ -112,19 +119,21 @@ t.test('7: JSON garbage gets BAD_REQUEST, frame by frame, on a socket that stays
 })
 
 t.test('8: afterwards the process is alive and the witness untouched', async (t) => {
-  const res = await caller(fx.testApp, 'coA')('POST', `/api/conversations/${conversationId}/messages`,
-    { content: 'still here', clientMsgId: 'f05-after' })
+  const url = `/api/conversations/${conversationId}/messages`
+  const body = { content: 'still here', clientMsgId: 'f05-after' }
+  const res = await caller(fx.testApp, 'coA')('POST', url, body)
   t.equal(res.statusCode, 201)
 
   const health = await fetch(`${fx.baseUrl}/health`)
   t.equal(health.status, 200)
   t.equal(process.pid, pid)
 
-  const message = await witness.next((f) => f.type === 'message' && f.message.clientMsgId === 'f05-after')
+  const message = await witness.next((f) => f.message?.clientMsgId === 'f05-after')
   t.equal(message.message.content, 'still here')
   t.ok(witness.isOpen, 'the witness was never closed')
 
-  const faults = lines.map((line) => JSON.parse(line)).filter((entry) => entry.level >= 50)
+  const faults = lines.map((line) => JSON.parse(line))
+    .filter((entry) => entry.level >= 50)
   t.same(faults, [], 'no error logged: nothing uncaught, nothing unhandled')
 })
 

@@ -6,6 +6,8 @@ import { hubFixture } from './fixture.js'
 const fx = await hubFixture(t)
 const { baseUrl, conversationId } = fx
 const UUID = /^[0-9a-f-]{36}$/
+const shortLived = (sub: string, expiresInSeconds: number) =>
+  fx.testApp.token(sub, 'candidate', { expiresInSeconds })
 
 t.test('a header token gets ready with the session figures', async (t) => {
   const before = Date.now()
@@ -18,7 +20,8 @@ t.test('a header token gets ready with the session figures', async (t) => {
   t.equal(ready.heartbeatMs, fx.testApp.config.heartbeatMs)
   t.ok(Date.parse(ready.serverTime) >= before - 1000)
   t.equal(ready.unreadNotifications, 0)
-  t.same(Object.keys(ready).sort(), ['heartbeatMs', 'serverTime', 'sessionId', 'type', 'unreadNotifications', 'userId'])
+  t.same(Object.keys(ready).sort(),
+    ['heartbeatMs', 'serverTime', 'sessionId', 'type', 'unreadNotifications', 'userId'])
 })
 
 t.test('ready counts the unread notifications stored while offline', async (t) => {
@@ -64,7 +67,8 @@ t.test('a bad first-frame token gets UNAUTHENTICATED, then close 4401', async (t
   s.send({ type: 'auth', id: 'bad', token: 'not-a-jwt' })
 
   const closed = await s.closed
-  t.same(s.frames.map((f) => [f.type, f.id, f.code]), [['error', 'bad', 'UNAUTHENTICATED']])
+  const answers = s.frames.map((f) => [f.type, f.id, f.code])
+  t.same(answers, [['error', 'bad', 'UNAUTHENTICATED']])
   t.equal(closed.code, CloseCodes.UNAUTHENTICATED.code)
 })
 
@@ -104,7 +108,8 @@ t.test('a bad header or query token is refused with 401 before the upgrade', asy
 })
 
 t.test('the header wins over the query token', async (t) => {
-  const s = await TestSocket.open(t, baseUrl, { token: fx.tokenOf('coA'), queryToken: fx.tokenOf('k1') })
+  const options = { token: fx.tokenOf('coA'), queryToken: fx.tokenOf('k1') }
+  const s = await TestSocket.open(t, baseUrl, options)
   t.equal((await s.next((f) => f.type === 'ready')).userId, 'coA')
 })
 
@@ -118,11 +123,13 @@ t.test('a recorded role mismatch in the first frame is refused like a bad token'
 t.test('auth again refreshes for the same user and role only', async (t) => {
   const s = await TestSocket.ready(t, baseUrl, fx.tokenOf('coA'))
 
-  t.same(await s.request({ type: 'auth', id: 'again', token: fx.tokenOf('coA') }), { type: 'ack', id: 'again' })
+  const fresh = await s.request({ type: 'auth', id: 'again', token: fx.tokenOf('coA') })
+  t.same(fresh, { type: 'ack', id: 'again' })
 
   const otherUser = await s.request({ type: 'auth', token: fx.tokenOf('coB') })
   t.equal(otherUser.code, 'FORBIDDEN')
-  const otherRole = await s.request({ type: 'auth', token: fx.testApp.token('coA', 'admin') })
+  const adminToken = fx.testApp.token('coA', 'admin')
+  const otherRole = await s.request({ type: 'auth', token: adminToken })
   t.equal(otherRole.code, 'FORBIDDEN')
   const bad = await s.request({ type: 'auth', token: 'garbage' })
   t.equal(bad.code, 'UNAUTHENTICATED')
@@ -133,15 +140,15 @@ t.test('auth again refreshes for the same user and role only', async (t) => {
 })
 
 t.test('a token that expires closes the socket with 4401', async (t) => {
-  const s = await TestSocket.ready(t, baseUrl, fx.testApp.token('k2', 'candidate', { expiresInSeconds: 2 }))
+  const s = await TestSocket.ready(t, baseUrl, shortLived('k2', 2))
   const closed = await s.closed
   t.equal(closed.code, 4401)
   t.equal(closed.reason, 'token expired')
 })
 
 t.test('a refreshed token keeps the socket open past the first expiry', async (t) => {
-  const s = await TestSocket.ready(t, baseUrl, fx.testApp.token('k2', 'candidate', { expiresInSeconds: 2 }))
-  await s.ok({ type: 'auth', token: fx.testApp.token('k2', 'candidate', { expiresInSeconds: 60 }) })
+  const s = await TestSocket.ready(t, baseUrl, shortLived('k2', 2))
+  await s.ok({ type: 'auth', token: shortLived('k2', 60) })
 
   await new Promise((resolve) => setTimeout(resolve, 3000))
   t.equal((await s.request({ type: 'ping' })).type, 'pong')

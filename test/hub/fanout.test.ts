@@ -8,6 +8,7 @@ const fx = await hubFixture(t, { env: { WS_SEND_LIMIT: '1000', WS_FRAME_LIMIT: '
 const { conversationId } = fx
 
 const coB = caller(fx.testApp, 'coB')
+const k1 = caller(fx.testApp, 'k1')
 const created = await coB('POST', '/api/conversations', { candidateId: 'k2' })
 const other = created.json().id as string
 
@@ -22,7 +23,8 @@ t.test('50 concurrent sends from two sockets reach every member once, in seq ord
 
   const sends = Array.from({ length: 50 }, (_, i) => {
     const socket = i % 2 === 0 ? a : k
-    return socket.request({ type: 'send', conversationId, content: `message ${i}`, clientMsgId: `burst-${i}` })
+    const frame = { type: 'send', conversationId, content: `message ${i}` }
+    return socket.request({ ...frame, clientMsgId: `burst-${i}` })
   })
   const answers = await Promise.all(sends)
   for (const socket of [a, a2, k]) await socket.barrier()
@@ -39,37 +41,39 @@ t.test('50 concurrent sends from two sockets reach every member once, in seq ord
     const acks = socket.frames.filter((f) => f.type === 'ack' && f.result?.message)
     for (const ack of acks) {
       const ackAt = socket.frames.indexOf(ack)
-      const echoAt = socket.frames.findIndex((f) => f.type === 'message' && f.message.id === ack.result.message.id)
+      const { id } = ack.result.message
+      const echoAt = socket.frames.findIndex((f) => f.message?.id === id)
       t.ok(ackAt < echoAt, `ack of seq ${ack.result.message.seq} precedes its message`)
     }
   }
 
   const message = a.messages()[0]
   t.same(Object.keys(message).sort(), ['conversationId', 'message', 'type'])
-  t.same(Object.keys(message.message).sort(), ['clientMsgId', 'content', 'createdAt', 'id', 'senderId', 'seq'])
+  t.same(Object.keys(message.message).sort(),
+    ['clientMsgId', 'content', 'createdAt', 'id', 'senderId', 'seq'])
 })
 
 t.test('a resent clientMsgId returns the stored message and is not broadcast again', async (t) => {
   const a = await fx.joined(t, 'coA')
   const k = await fx.joined(t, 'k1')
 
-  const first = await a.ok({ type: 'send', conversationId, content: 'once', clientMsgId: 'again' })
-  const second = await a.ok({ type: 'send', conversationId, content: 'other text', clientMsgId: 'again' })
+  const first = await a.sendMessage(conversationId, 'again', 'once')
+  const second = await a.sendMessage(conversationId, 'again', 'other text')
   await k.barrier()
   await a.barrier()
 
-  t.same(second.message, first.message)
+  t.same(second, first)
   t.equal(k.messages().filter((f) => f.message.clientMsgId === 'again').length, 1)
   t.equal(a.messages().filter((f) => f.message.clientMsgId === 'again').length, 1)
 })
 
 t.test('a message over HTTP fans out to the joined sockets like a socket send', async (t) => {
   const a = await fx.joined(t, 'coA')
-  const res = await caller(fx.testApp, 'k1')('POST', `/api/conversations/${conversationId}/messages`,
-    { content: 'over http', clientMsgId: 'http-1' })
+  const url = `/api/conversations/${conversationId}/messages`
+  const res = await k1('POST', url, { content: 'over http', clientMsgId: 'http-1' })
   t.equal(res.statusCode, 201)
 
-  const frame = await a.next((f) => f.type === 'message' && f.message.clientMsgId === 'http-1')
+  const frame = await a.next((f) => f.message?.clientMsgId === 'http-1')
   t.equal(frame.message.seq, res.json().seq)
 })
 
@@ -78,7 +82,7 @@ t.test('an online recipient not joined gets a live notification; a joined one no
   const senderIdle = await fx.socket(t, 'coB')
   const recipient = await fx.socket(t, 'k2')
 
-  const sent = await sender.ok({ type: 'send', conversationId: other, content: 'ping you', clientMsgId: 'n1' })
+  const sent = await sender.sendMessage(other, 'n1', 'ping you')
   const notification = await recipient.next((f) => f.type === 'notification')
   t.same(notification, {
     type: 'notification',
@@ -86,7 +90,7 @@ t.test('an online recipient not joined gets a live notification; a joined one no
       id: notification.notification.id,
       kind: 'message',
       conversationId: other,
-      messageId: sent.message.id,
+      messageId: sent.id,
       preview: 'ping you',
       createdAt: notification.notification.createdAt
     }
@@ -94,13 +98,14 @@ t.test('an online recipient not joined gets a live notification; a joined one no
   t.equal(recipient.messages().length, 0, 'not joined: no message frame')
 
   await recipient.ok({ type: 'join', conversationId: other })
-  await sender.ok({ type: 'send', conversationId: other, content: 'now joined', clientMsgId: 'n2' })
+  await sender.sendMessage(other, 'n2')
   await recipient.next((f) => f.type === 'message' && f.message.clientMsgId === 'n2')
   for (const socket of [recipient, sender, senderIdle]) await socket.barrier()
 
   t.equal(recipient.frames.filter((f) => f.type === 'notification').length, 1)
-  t.equal([...sender.frames, ...senderIdle.frames].filter((f) => f.type === 'notification').length, 0,
-    'never to the sender')
+  const toSender = [...sender.frames, ...senderIdle.frames]
+    .filter((f) => f.type === 'notification')
+  t.same(toSender, [], 'never to the sender')
 
   const stored = await fx.testApp.app.db.query(
     'select count(*)::int as n from notifications where conversation_id = $1', [other])
@@ -112,7 +117,7 @@ t.test('the preview is the first 100 code points', async (t) => {
   const recipient = await fx.socket(t, 'k2')
   const content = '😀'.repeat(150)
 
-  await sender.ok({ type: 'send', conversationId: other, content, clientMsgId: 'long-preview' })
+  await sender.sendMessage(other, 'long-preview', content)
   const frame = await recipient.next((f) => f.type === 'notification')
   t.equal(frame.notification.preview, '😀'.repeat(100))
 })
@@ -152,7 +157,7 @@ t.test('read goes to every other joined socket, the reader\'s other tabs include
   const a = await fx.joined(t, 'coA')
   const k = await fx.joined(t, 'k1')
   const kTab = await fx.joined(t, 'k1')
-  const last = (await a.ok({ type: 'send', conversationId, content: 'read me', clientMsgId: 'read-1' })).message.seq
+  const last = (await a.sendMessage(conversationId, 'read-1')).seq
 
   const ack = await k.request({ type: 'read', conversationId, upToSeq: last })
   t.same(ack.result, { conversationId, lastReadSeq: last })
@@ -167,19 +172,22 @@ t.test('read goes to every other joined socket, the reader\'s other tabs include
   t.same(capped.result, { conversationId, lastReadSeq: last }, 'capped at lastSeq')
 
   for (const s of [a, k, kTab]) await s.barrier()
-  t.equal(a.frames.filter((f) => f.type === 'read').length, 1, 'no broadcast when the mark did not advance')
-  t.equal(k.frames.filter((f) => f.type === 'read').length, 0, 'not to the reading socket')
+  const reads = (s: TestSocket) => s.frames.filter((f) => f.type === 'read').length
+  t.equal(reads(a), 1, 'no broadcast when the mark did not advance')
+  t.equal(reads(k), 0, 'not to the reading socket')
 })
 
 t.test('a read over HTTP reaches every joined socket', async (t) => {
   const a = await fx.joined(t, 'coA')
   const k = await fx.joined(t, 'k1')
-  const last = (await a.ok({ type: 'send', conversationId, content: 'read by http', clientMsgId: 'read-2' })).message.seq
+  const last = (await a.sendMessage(conversationId, 'read-2')).seq
 
-  const res = await caller(fx.testApp, 'k1')('POST', `/api/conversations/${conversationId}/read`, { upToSeq: last })
+  const url = `/api/conversations/${conversationId}/read`
+  const res = await k1('POST', url, { upToSeq: last })
   t.equal(res.statusCode, 200)
 
-  const frames: Frame[] = await Promise.all([a, k].map(async (s) => await s.next((f) => f.type === 'read')))
+  const frames: Frame[] = await Promise.all([a, k].map(async (s) =>
+    await s.next((f) => f.type === 'read')))
   t.ok(frames.every((f) => f.upToSeq === last && f.userId === 'k1'))
 })
 

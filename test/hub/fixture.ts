@@ -19,7 +19,7 @@ export interface HubFixture {
 }
 
 /** One listening app per test file, with Setup S done. */
-export async function hubFixture (t: Teardown, options: TestAppOptions = {}): Promise<HubFixture> {
+export async function hubFixture (t: Teardown, options: TestAppOptions = {}) {
   const testApp = await buildTestApp(t, { listen: true, ...options })
   const { conversationId, jobId } = await setupS(testApp)
   const tokenOf = (user: TestUser, opts: { expiresInSeconds?: number } = {}) =>
@@ -34,7 +34,10 @@ export async function hubFixture (t: Teardown, options: TestAppOptions = {}): Pr
     return s
   }
 
-  return { testApp, baseUrl: testApp.baseUrl, conversationId, jobId, tokenOf, socket, joined }
+  const fixture: HubFixture = {
+    testApp, baseUrl: testApp.baseUrl, conversationId, jobId, tokenOf, socket, joined
+  }
+  return fixture
 }
 
 /** Waits until every hub counter is back to zero (closes finish asynchronously). */

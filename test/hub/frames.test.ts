@@ -6,6 +6,12 @@ import { hubFixture } from './fixture.js'
 // These cases send many frames quickly; the frame limit has a test of its own.
 const fx = await hubFixture(t, { env: { WS_FRAME_LIMIT: '1000' } })
 const { conversationId } = fx
+const C = conversationId
+const json = (frame: object) => JSON.stringify(frame)
+const send = { type: 'send', conversationId: C, content: 'hi', clientMsgId: 'x' }
+const join = { type: 'join', conversationId: C }
+const typing = { type: 'typing', conversationId: C }
+const read = { type: 'read', conversationId: C }
 
 t.test('malformed frames get BAD_REQUEST and the socket stays open', async (t) => {
   const s = await fx.socket(t, 'coA')
@@ -24,20 +30,20 @@ t.test('malformed frames get BAD_REQUEST and the socket stays open', async (t) =
     ['hasOwnProperty', '{"type":"hasOwnProperty","id":"u5"}', 'u5'],
     ['an unknown field', '{"type":"ping","id":"f1","extra":1}', 'f1'],
     ['conversationId a number', '{"type":"join","id":"w1","conversationId":5}', 'w1'],
-    ['conversationId an object', '{"type":"join","id":"w2","conversationId":{"$ne":null}}', 'w2'],
-    ['afterSeq negative', `{"type":"join","id":"w3","conversationId":"${conversationId}","afterSeq":-1}`, 'w3'],
-    ['afterSeq fractional', `{"type":"join","id":"w4","conversationId":"${conversationId}","afterSeq":1.5}`, 'w4'],
-    ['afterSeq a string', `{"type":"join","id":"w5","conversationId":"${conversationId}","afterSeq":"3"}`, 'w5'],
-    ['content an object', `{"type":"send","id":"w6","conversationId":"${conversationId}","content":{"a":1},"clientMsgId":"x"}`, 'w6'],
-    ['clientMsgId missing', `{"type":"send","id":"w7","conversationId":"${conversationId}","content":"hi"}`, 'w7'],
-    ['clientMsgId too long', `{"type":"send","id":"w8","conversationId":"${conversationId}","content":"hi","clientMsgId":"${'c'.repeat(65)}"}`, 'w8'],
-    ['typing state unknown', `{"type":"typing","id":"w9","conversationId":"${conversationId}","state":"maybe"}`, 'w9'],
-    ['upToSeq null', `{"type":"read","id":"w10","conversationId":"${conversationId}","upToSeq":null}`, 'w10'],
+    ['an object as id', json({ ...join, id: 'w2', conversationId: { $ne: null } }), 'w2'],
+    ['afterSeq negative', json({ ...join, id: 'w3', afterSeq: -1 }), 'w3'],
+    ['afterSeq fractional', json({ ...join, id: 'w4', afterSeq: 1.5 }), 'w4'],
+    ['afterSeq a string', json({ ...join, id: 'w5', afterSeq: '3' }), 'w5'],
+    ['content an object', json({ ...send, id: 'w6', content: { a: 1 } }), 'w6'],
+    ['clientMsgId missing', json({ ...send, id: 'w7', clientMsgId: undefined }), 'w7'],
+    ['clientMsgId of 65', json({ ...send, id: 'w8', clientMsgId: 'c'.repeat(65) }), 'w8'],
+    ['typing state unknown', json({ ...typing, id: 'w9', state: 'maybe' }), 'w9'],
+    ['upToSeq null', json({ ...read, id: 'w10', upToSeq: null }), 'w10'],
     ['token a number', '{"type":"auth","id":"w11","token":12}', 'w11'],
     ['an id too long', `{"type":"ping","id":"${'i'.repeat(65)}"}`, undefined],
     ['an id a number', '{"type":"ping","id":12}', undefined],
     ['an empty id', '{"type":"ping","id":""}', undefined],
-    ['a malformed conversation id', '{"type":"join","id":"m1","conversationId":"not-a-uuid"}', 'm1']
+    ['a malformed uuid', json({ ...join, id: 'm1', conversationId: 'x-1' }), 'm1']
   ]
 
   for (const [name, raw, id] of cases) {
@@ -83,11 +89,13 @@ t.test("someone else's conversation is FORBIDDEN, an unknown one NOT_FOUND", asy
 
   for (const frame of frames) {
     t.equal((await s.request(frame)).code, 'FORBIDDEN', `${frame.type} foreign`)
-    t.equal((await s.request({ ...frame, conversationId: unknown })).code, 'NOT_FOUND', `${frame.type} unknown`)
+    const answer = await s.request({ ...frame, conversationId: unknown })
+    t.equal(answer.code, 'NOT_FOUND', `${frame.type} unknown`)
   }
 
   t.ok(s.isOpen)
-  const stored = await fx.testApp.app.db.query(`select count(*)::int as n from messages where client_msg_id = 'f1'`)
+  const stored = await fx.testApp.app.db.query(
+    "select count(*)::int as n from messages where client_msg_id = 'f1'")
   t.equal(stored[0].n, 0)
 })
 
@@ -100,15 +108,16 @@ t.test('content rules: empty or control characters BAD_REQUEST, over 4000 PAYLOA
   t.equal((await send('bell\u0007', 'c2')).code, 'BAD_REQUEST')
   t.equal((await send('é'.repeat(4001), 'c3')).code, 'PAYLOAD_TOO_LARGE')
 
-  const exactly = await s.ok({ type: 'send', conversationId, content: ` ${'😀'.repeat(4000)} `, clientMsgId: 'c4' })
-  t.equal(exactly.message.content, '😀'.repeat(4000), 'stored trimmed, counted in code points')
+  const exactly = await s.sendMessage(conversationId, 'c4', ` ${'😀'.repeat(4000)} `)
+  t.equal(exactly.content, '😀'.repeat(4000), 'stored trimmed, counted in code points')
   t.ok(s.isOpen)
 })
 
 t.test('a fault of ours is INTERNAL and the socket stays open', async (t) => {
   // A conversation whose row disappears under the cached access check makes
   // the store fail: a real server-side fault, not a client mistake.
-  const res = await caller(fx.testApp, 'coB')('POST', '/api/conversations', { candidateId: 'k2' })
+  const coB = caller(fx.testApp, 'coB')
+  const res = await coB('POST', '/api/conversations', { candidateId: 'k2' })
   t.equal(res.statusCode, 201)
   const doomed = res.json().id as string
 
@@ -116,7 +125,8 @@ t.test('a fault of ours is INTERNAL and the socket stays open', async (t) => {
   await s.ok({ type: 'typing', conversationId: doomed, state: 'stop' })
   await fx.testApp.app.db.query('delete from conversations where id = $1', [doomed])
 
-  const answer = await s.request({ type: 'send', id: 'i1', conversationId: doomed, content: 'x', clientMsgId: 'i1' })
+  const frame = { ...send, id: 'i1', conversationId: doomed, clientMsgId: 'i1' }
+  const answer = await s.request(frame)
   t.same(answer, { type: 'error', id: 'i1', code: 'INTERNAL', message: 'Internal error' })
   t.equal((await s.request({ type: 'ping' })).type, 'pong')
 })

@@ -3,10 +3,16 @@ import { caller } from '../helpers/api.js'
 import { TestSocket } from '../helpers/ws-client.js'
 import { hubFixture, hubIdle } from './fixture.js'
 
-const fx = await hubFixture(t, { env: { WS_FRAME_LIMIT: '100000', WS_SEND_LIMIT: '1000', HEARTBEAT_MS: '2000' } })
+const fx = await hubFixture(t, {
+  env: { WS_FRAME_LIMIT: '100000', WS_SEND_LIMIT: '1000', HEARTBEAT_MS: '2000' }
+})
 const { conversationId } = fx
 const adm = caller(fx.testApp, 'adm')
-const zero = { sockets: 0, users: 0, rooms: 0, channels: 0, timers: 0, listeners: 0, waiters: 0 }
+const zero = {
+  sockets: 0, users: 0, rooms: 0, channels: 0, timers: 0, listeners: 0, waiters: 0
+}
+const join = { type: 'join', conversationId }
+const leave = { type: 'leave', conversationId }
 
 t.test('2,000 sockets that join and leave leave every hub counter at zero', async (t) => {
   const users = ['coA', 'k1'] as const
@@ -15,11 +21,11 @@ t.test('2,000 sockets that join and leave leave every hub counter at zero', asyn
   for (let batch = 0; batch < 10; batch++) {
     const sockets = await Promise.all(Array.from({ length: 200 }, async (_, i) =>
       await TestSocket.ready(t, fx.baseUrl, fx.tokenOf(users[i % 2]))))
-    await Promise.all(sockets.map(async (s) => await s.ok({ type: 'join', conversationId })))
+    await Promise.all(sockets.map(async (s) => await s.ok(join)))
     peak = Math.max(peak, fx.testApp.app.hub.stats().sockets)
 
     // Half leave first, half are closed while joined.
-    await Promise.all(sockets.slice(0, 100).map(async (s) => await s.ok({ type: 'leave', conversationId })))
+    await Promise.all(sockets.slice(0, 100).map(async (s) => await s.ok(leave)))
     for (const s of sockets) s.close()
     await Promise.all(sockets.map(async (s) => await s.closed))
   }
@@ -48,7 +54,7 @@ t.test('a long-poll answers as soon as a message is published', async (t) => {
   const a = await fx.socket(t, 'coA')
   const lastSeq = (await a.ok({ type: 'join', conversationId })).lastSeq
 
-  const poll = longPoll('k1', lastSeq, 20_000)
+  const poll = longPoll(lastSeq, 20_000)
   await waitUntil(() => fx.testApp.app.hub.stats().waiters === 1)
 
   await a.ok({ type: 'send', conversationId, content: 'wake up', clientMsgId: 'lp-1' })
@@ -59,13 +65,13 @@ t.test('a long-poll answers as soon as a message is published', async (t) => {
 })
 
 t.test('a long-poll ends empty at waitMs and when its client goes away', async (t) => {
-  const lastSeq = (await fx.testApp.app.hub.options.queries.joinState(conversationId, 'k1')).lastSeq
+  const lastSeq = await fx.testApp.app.hub.options.queries.lastSeq(conversationId)
 
-  const res = await longPoll('k1', lastSeq, 300)
+  const res = await longPoll(lastSeq, 300)
   t.same((await res.json()).items, [])
 
   const abort = new AbortController()
-  const gone = longPoll('k1', lastSeq, 20_000, abort.signal).catch(() => 'aborted')
+  const gone = longPoll(lastSeq, 20_000, abort.signal).catch(() => 'aborted')
   await waitUntil(() => fx.testApp.app.hub.stats().waiters === 1)
   abort.abort()
   t.equal(await gone, 'aborted')
@@ -79,7 +85,8 @@ t.test('closing the app closes every socket with 1001 and answers long-polls at 
     await TestSocket.ready(t, other.baseUrl, other.tokenOf(user as 'coA' | 'k1'))))
   await sockets[1].ok({ type: 'join', conversationId: other.conversationId })
 
-  const url = `${other.baseUrl}/api/conversations/${other.conversationId}/messages?afterSeq=0&waitMs=30000`
+  const path = `/api/conversations/${other.conversationId}/messages`
+  const url = `${other.baseUrl}${path}?afterSeq=0&waitMs=30000`
   const poll = fetch(url, { headers: { authorization: `Bearer ${other.tokenOf('k1')}` } })
   await waitUntil(() => other.testApp.app.hub.stats().waiters === 1)
 
@@ -96,9 +103,11 @@ t.test('closing the app closes every socket with 1001 and answers long-polls at 
   t.same(other.testApp.app.hub.stats(), zero)
 })
 
-async function longPoll (user: 'k1', afterSeq: number, waitMs: number, signal?: AbortSignal) {
-  const url = `${fx.baseUrl}/api/conversations/${conversationId}/messages?afterSeq=${afterSeq}&waitMs=${waitMs}`
-  return await fetch(url, { headers: { authorization: `Bearer ${fx.tokenOf(user)}` }, signal })
+async function longPoll (afterSeq: number, waitMs: number, signal?: AbortSignal) {
+  const path = `/api/conversations/${conversationId}/messages`
+  const url = `${fx.baseUrl}${path}?afterSeq=${afterSeq}&waitMs=${waitMs}`
+  const headers = { authorization: `Bearer ${fx.tokenOf('k1')}` }
+  return await fetch(url, { headers, signal })
 }
 
 async function waitUntil (check: () => boolean, timeoutMs = 5000): Promise<void> {

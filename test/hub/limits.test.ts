@@ -1,13 +1,15 @@
 import t from 'tap'
 import { CloseCodes } from '../../src/errors.js'
+import { sleep } from '../helpers/wait.js'
 import type { Frame, TestSocket } from '../helpers/ws-client.js'
 import { hubFixture } from './fixture.js'
 
 const fx = await hubFixture(t, { env: { WS_FRAME_LIMIT: '10', WS_SEND_LIMIT: '3' } })
 const { conversationId } = fx
 
-function burst (socket: TestSocket, count: number, prefix: string): Array<Promise<Frame>> {
-  return Array.from({ length: count }, async (_, i) => await socket.request({ type: 'ping', id: `${prefix}${i}` }))
+function burst (socket: TestSocket, count: number, prefix: string) {
+  return Array.from({ length: count }, async (_, i) =>
+    await socket.request({ type: 'ping', id: `${prefix}${i}` }))
 }
 
 function isRateLimited (frame: Frame): boolean {
@@ -33,7 +35,7 @@ t.test('refused frames do not count: the window reopens after retryAfterMs', asy
   const refused = answers.filter(isRateLimited)
   t.equal(refused.length, 4)
 
-  await new Promise((resolve) => setTimeout(resolve, Math.max(...refused.map((f) => f.retryAfterMs)) + 50))
+  await sleep(Math.max(...refused.map((f) => f.retryAfterMs)) + 50)
   const after = await Promise.all(burst(s, 10, 'x'))
   t.equal(after.filter((f) => f.type === 'pong').length, 10)
 })
@@ -41,13 +43,15 @@ t.test('refused frames do not count: the window reopens after retryAfterMs', asy
 t.test('the send budget refuses with RATE_LIMITED but a resend still gets its ack', async (t) => {
   const s = await fx.socket(t, 'coA')
   for (let i = 0; i < 3; i++) {
-    await s.ok({ type: 'send', conversationId, content: `b${i}`, clientMsgId: `budget-${i}` })
+    await s.sendMessage(conversationId, `budget-${i}`)
   }
 
-  const refused = await s.request({ type: 'send', conversationId, content: 'b3', clientMsgId: 'budget-3' })
+  const send = (clientMsgId: string) =>
+    ({ type: 'send', conversationId, content: 'b', clientMsgId })
+  const refused = await s.request(send('budget-3'))
   t.ok(isRateLimited(refused), JSON.stringify(refused))
 
-  const resend = await s.request({ type: 'send', conversationId, content: 'b0', clientMsgId: 'budget-0' })
+  const resend = await s.request(send('budget-0'))
   t.equal(resend.type, 'ack')
   t.equal(resend.result.message.clientMsgId, 'budget-0')
 })
@@ -62,5 +66,6 @@ t.test('20 RATE_LIMITED within 10 s close the socket with 4429', async (t) => {
   t.equal(closed.code, CloseCodes.FLOODING.code)
   t.equal(s.frames.filter((f) => f.type === 'pong').length, 10)
   t.equal(s.frames.filter(isRateLimited).length, 20)
-  t.equal((await witness.request({ type: 'ping' })).type, 'pong', 'another user is not affected')
+  const pong = await witness.request({ type: 'ping' })
+  t.equal(pong.type, 'pong', 'another user is not affected')
 })

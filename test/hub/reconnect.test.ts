@@ -2,13 +2,15 @@ import t from 'tap'
 import type { TestSocket } from '../helpers/ws-client.js'
 import { hubFixture } from './fixture.js'
 
-const fx = await hubFixture(t, { env: { WS_SEND_LIMIT: '10000', WS_FRAME_LIMIT: '10000' } })
+const fx = await hubFixture(t, {
+  env: { WS_SEND_LIMIT: '10000', WS_FRAME_LIMIT: '10000' }
+})
 const { conversationId } = fx
 
 const seqs = (s: TestSocket) => s.messages(conversationId).map((f) => f.message.seq)
 
 async function send (socket: TestSocket, clientMsgId: string): Promise<number> {
-  return (await socket.ok({ type: 'send', conversationId, content: clientMsgId, clientMsgId })).message.seq
+  return (await socket.sendMessage(conversationId, clientMsgId)).seq
 }
 
 t.test('rejoining with afterSeq replays exactly the missed messages once, in order', async (t) => {
@@ -41,7 +43,8 @@ t.test('a join with afterSeq while messages flow never duplicates a live message
   let n = 0
   const flow = (async () => {
     while (sending) {
-      await Promise.all(Array.from({ length: 5 }, async () => await send(a, `flow-${n++}`)))
+      const burst = Array.from({ length: 5 }, async () => await send(a, `flow-${n++}`))
+      await Promise.all(burst)
     }
   })()
 
@@ -59,7 +62,8 @@ t.test('a join with afterSeq while messages flow never duplicates a live message
     await k.next((f) => f.type === 'message' && f.message.seq === last)
     await k.barrier()
     const got = seqs(k)
-    t.same(got, Array.from({ length: last - start + 1 }, (_, i) => start + i), 'every seq once, in order')
+    const expected = Array.from({ length: last - start + 1 }, (_, i) => start + i)
+    t.same(got, expected, 'every seq once, in order')
   }
 })
 

@@ -6,11 +6,17 @@ import { hubFixture } from './fixture.js'
 
 const MAX_BUFFERED = 65_536
 const fx = await hubFixture(t, {
-  env: { WS_MAX_BUFFERED_BYTES: String(MAX_BUFFERED), WS_SEND_LIMIT: '100000', WS_FRAME_LIMIT: '100000' }
+  env: {
+    WS_MAX_BUFFERED_BYTES: String(MAX_BUFFERED),
+    WS_SEND_LIMIT: '100000',
+    WS_FRAME_LIMIT: '100000'
+  }
 })
 const { conversationId } = fx
 const { app } = fx.testApp
-const coA = { userId: 'coA', role: 'company' as const, name: null, expiresAt: Date.now() + 3_600_000 }
+const coA = {
+  userId: 'coA', role: 'company' as const, name: null, expiresAt: Date.now() + 3_600_000
+}
 // About 12 KB a frame, so the kernel's socket buffers fill in a few hundred messages.
 const bulky = '€'.repeat(4000)
 let sent = 0
@@ -50,16 +56,19 @@ t.test('a client that stops reading is closed with 1013 and its buffer stays bou
 
   await witness.count((f) => f.type === 'message', sent, 30_000)
   const seqs = witness.messages().map((f) => f.message.seq)
-  t.same(seqs, Array.from({ length: sent }, (_, i) => i + 1), 'the reading socket got everything in order')
+  const all = Array.from({ length: sent }, (_, i) => i + 1)
+  t.same(seqs, all, 'the reading socket got everything, in order')
 })
 
 t.test('a large replay is paced by the buffer and never trips the limit', async (t) => {
-  t.ok(Buffer.byteLength(bulky) * sent > 4 * MAX_BUFFERED, `${sent} stored messages to replay`)
+  const bytes = Buffer.byteLength(bulky) * sent
+  t.ok(bytes > 4 * MAX_BUFFERED, `${sent} stored messages to replay`)
   const reader = await fx.socket(t, 'k1')
   const result = await reader.ok({ type: 'join', conversationId, afterSeq: 0 })
   t.equal(result.truncated, sent > 500)
 
-  const replayed = await reader.count((f) => f.type === 'message', Math.min(sent, 500), 60_000)
-  t.equal(replayed.length, Math.min(sent, 500))
+  const due = Math.min(sent, 500)
+  const replayed = await reader.count((f) => f.type === 'message', due, 60_000)
+  t.equal(replayed.length, due)
   t.ok(reader.isOpen)
 })
