@@ -131,7 +131,6 @@ export class Hub {
 
     broker.onEvent((channel, event) => routeBrokerEvent(this, channel, event))
     broker.onResync(() => this.resync())
-    await broker.subscribe(channels.everyone())
 
     chat.sender.notificationPolicy = async (conversationId, recipientId) =>
       !(await membership.isJoined(conversationId, recipientId))

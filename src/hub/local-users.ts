@@ -31,11 +31,16 @@ export class LocalUsers {
       return
     }
 
+    // Presence and broadcasts reach an instance through the everyone channel,
+    // held only while the instance has a user, so an idle instance listens to
+    // nothing.
+    const everyone = this.users.size === 0 ? this.deps.channels.acquire(channels.everyone()) : undefined
     this.users.set(userId, new Set([conn]))
     const subscribed = this.deps.channels.acquire(channels.user(userId))
     const first = await this.deps.presence.connect(userId)
     if (first) this.announce({ type: 'presence', userId, status: 'online' })
     await subscribed
+    await everyone
   }
 
   remove (conn: Connection): void {
@@ -45,6 +50,7 @@ export class LocalUsers {
 
     this.users.delete(userId)
     this.deps.channels.release(channels.user(userId))
+    if (this.users.size === 0) this.deps.channels.release(channels.everyone())
     void this.deps.presence.disconnect(userId).then(({ offline, lastSeenAt }) => {
       if (!offline) return
       this.announce({ type: 'presence', userId, status: 'offline', lastSeenAt })

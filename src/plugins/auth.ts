@@ -36,7 +36,8 @@ async function authPlugin (app: FastifyInstance, options: AuthOptions): Promise<
 
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public || !request.routeOptions.url) return
-    if (request.url.startsWith('/ws')) return
+    // The socket route authenticates in its own upgrade hook (header, query or first frame).
+    if (request.routeOptions.url === '/ws') return
 
     request.identity = await authenticateRequest(app, request)
   })
