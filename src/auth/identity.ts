@@ -4,6 +4,9 @@ import { hasNul, isWellFormed } from '../lib/unicode.js'
 export const ROLES = ['company', 'candidate', 'admin'] as const
 export type Role = typeof ROLES[number]
 
+// The last second of year 9999: later expiries cannot be shown as dates.
+const MAX_EXP_SECONDS = 253_402_300_799
+
 /** Who is calling, as proven by a verified token. */
 export interface Identity {
   userId: string
@@ -26,8 +29,8 @@ export function identityFromClaims (claims: unknown): Identity {
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
     throw new AppError('UNAUTHENTICATED', 'Token role must be company, candidate or admin')
   }
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-    throw new AppError('UNAUTHENTICATED', 'Token must carry a numeric exp')
+  if (typeof exp !== 'number' || !Number.isFinite(exp) || exp > MAX_EXP_SECONDS) {
+    throw new AppError('UNAUTHENTICATED', 'Token must carry a numeric exp before year 10000')
   }
 
   // The name is only shown, never trusted: one that cannot be stored is dropped.

@@ -13,7 +13,8 @@ export interface AdminRoutesOptions {
   queries: HubQueries
 }
 
-const UserId = Type.String({ minLength: 1, maxLength: 128 })
+// PostgreSQL text cannot hold NUL: such an id could never name a user.
+const UserId = Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000]+$' })
 const Figures = {
   connectedUsers: Type.Integer(),
   totalSockets: Type.Integer(),

@@ -34,6 +34,7 @@ test('HS256 tokens', async (t) => {
     ['another secret', `Bearer ${hs256({ sub: 'u1', role: 'company', exp: inAnHour() }, 'x'.repeat(40))}`],
     ['an unknown role', `Bearer ${hs256({ sub: 'u1', role: 'superuser', exp: inAnHour() })}`],
     ['a sub over 128 characters', `Bearer ${hs256({ sub: 'u'.repeat(129), role: 'company', exp: inAnHour() })}`],
+    ['an exp past year 9999', `Bearer ${hs256({ sub: 'u1', role: 'company', exp: 1e20 })}`],
     ['a numeric sub', `Bearer ${hs256({ sub: 42, role: 'company', exp: inAnHour() })}`],
     ['garbage', 'Bearer not.a.token']
   ]

@@ -132,3 +132,17 @@ t.test('health needs no token', async (t) => {
     sockets: Number
   })
 })
+
+t.test('a user id that cannot exist is 400 BAD_REQUEST on every user route', async (t) => {
+  const nul = '\u0000'
+  const calls = [
+    await as.adm('GET', '/api/websocket/user/%00/status'),
+    await as.adm('POST', SEND_TO_USER, { userId: nul, payload: 'x' }),
+    await as.adm('POST', '/api/websocket/disconnect-user', { userId: nul })
+  ]
+
+  for (const res of calls) {
+    t.equal(res.statusCode, 400)
+    t.equal(res.json().code, 'BAD_REQUEST')
+  }
+})

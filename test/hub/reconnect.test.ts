@@ -80,3 +80,17 @@ t.test('joining again on the same socket replays again without a second joined',
   t.same(seqs(k), [seq, seq], 'the live copy, then the replay asked for')
   t.equal(a.frames.filter((f) => f.type === 'joined').length, 1)
 })
+
+t.test('a join with afterSeq beyond the last seq replays nothing and hides no live message', async (t) => {
+  const a = await fx.joined(t, 'coA')
+  const last = await send(a, 'ahead-start')
+
+  const k = await fx.socket(t, 'k1')
+  await k.ok({ type: 'join', conversationId, afterSeq: last + 3 })
+  const next: number[] = []
+  for (let i = 0; i < 5; i++) next.push(await send(a, `ahead-${i}`))
+  await k.next((f) => f.type === 'message' && f.message.seq === next[4])
+  await k.barrier()
+
+  t.same(seqs(k), next)
+})

@@ -52,7 +52,9 @@ export async function handleJoin (hub: Hub, conn: Connection, frame: JoinFrame) 
     }
     if (frame.id !== undefined) hub.send(conn, { type: 'ack', id: frame.id, result })
 
-    join.replayedTo = Math.max(join.replayedTo, frame.afterSeq ?? -1)
+    // An afterSeq past the last seq replays nothing and must not hide what comes next.
+    const replayedTo = Math.min(frame.afterSeq ?? -1, state.lastSeq)
+    join.replayedTo = Math.max(join.replayedTo, replayedTo)
     await sendReplay(hub, conn, join, conversationId, replay.slice(0, MAX_REPLAY))
     releaseHeld(conn, join)
   } finally {
