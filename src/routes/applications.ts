@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import {
   applyToJob, listCandidates, updateApplicationStatus
 } from '../db/queries/applications.js'
-import { requireJob } from '../db/queries/jobs.js'
 import {
   Application, CandidatePage, CandidatesQuery, UpdateApplicationBody
 } from './schemas/applications.js'
@@ -25,9 +24,8 @@ export default async function applicationRoutes (instance: FastifyInstance) {
     }
   }, async (request, reply) => {
     const { userId } = request.identity!
-    const application = await applyToJob(app.db, userId, request.params.id)
-    const job = await requireJob(app.db, application.jobId)
-    await app.cacheInvalidation.applicationChanged(job.companyId)
+    const { application, companyId } = await applyToJob(app.db, userId, request.params.id)
+    await app.cacheInvalidation.applicationChanged(companyId)
     return await reply.code(201).send(application)
   })
 

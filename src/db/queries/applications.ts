@@ -35,7 +35,7 @@ export async function applyToJob (
   database: Database,
   candidateId: string,
   jobId: string
-): Promise<ApplicationView> {
+): Promise<{ application: ApplicationView, companyId: string }> {
   const job = await requireJob(database, jobId)
   if (job.status !== 'open') throw new AppError('CONFLICT', 'This job is closed')
 
@@ -46,7 +46,8 @@ export async function applyToJob (
     .catch(jobGoneIsNotFound)
   if (!application) throw new AppError('CONFLICT', 'You have already applied to this job')
 
-  return applicationView(application)
+  // The posting company comes back too: its cached views are invalidated.
+  return { application: applicationView(application), companyId: job.companyId }
 }
 
 /** Applicants to the company's jobs, newest first; a jobId must be the company's own. */
